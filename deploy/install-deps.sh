@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs, as root, the Debian packages ActorVS needs to build, run and test:
+# the JDK and Maven, libpcap (pcap4j's native side), iproute2/ethtool for the namespace lab,
+# and the real peers the tests talk to (curl, nginx, wrk, tshark, ...).
+# Idempotent: packages already present are not fetched again.
+set -euo pipefail
+
+packages=(
+  openjdk-17-jdk-headless maven
+  libpcap0.8 iproute2 ethtool iputils-ping procps psmisc
+  curl wrk nginx-light tshark tcpdump
+)
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install-deps: not root; skipping the Debian packages (${packages[*]})" >&2
+  exit 0
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all packages present"
+  exit 0
+fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+# tshark asks whether non-root users may capture; answer once, non-interactively.
+echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}"
