@@ -1,5 +1,6 @@
 package org.actorvs.service;
 
+import org.actorvs.conn.DestinationCounters;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.concurrent.atomic.AtomicLong;
