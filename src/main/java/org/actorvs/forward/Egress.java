@@ -1,5 +1,7 @@
 package org.actorvs.forward;
 
+import java.nio.ByteOrder;
+
 import org.actorvs.packet.EthernetFlyweight;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -101,11 +103,11 @@ public final class Egress {
         EthernetFlyweight.srcMac(out, start, port.mac());
         int etherType = af == 4 ? EthernetFlyweight.ETHER_TYPE_IPV4 : EthernetFlyweight.ETHER_TYPE_IPV6;
         if (port.vlanId() < 0) {
-            EthernetFlyweight.etherType(out, start, etherType);
+            out.putShort(start + EthernetFlyweight.ETHER_TYPE_OFFSET, (short) etherType, ByteOrder.BIG_ENDIAN);
         } else {
-            EthernetFlyweight.etherType(out, start, EthernetFlyweight.VLAN_TPID);
-            out.putShort(start + EthernetFlyweight.VLAN_TCI_OFFSET, (short) port.vlanId(), java.nio.ByteOrder.BIG_ENDIAN);
-            out.putShort(start + EthernetFlyweight.VLAN_ETHER_TYPE_OFFSET, (short) etherType, java.nio.ByteOrder.BIG_ENDIAN);
+            out.putShort(start + EthernetFlyweight.ETHER_TYPE_OFFSET, (short) EthernetFlyweight.VLAN_TPID, ByteOrder.BIG_ENDIAN);
+            out.putShort(start + EthernetFlyweight.VLAN_TCI_OFFSET, (short) port.vlanId(), ByteOrder.BIG_ENDIAN);
+            out.putShort(start + EthernetFlyweight.VLAN_ETHER_TYPE_OFFSET, (short) etherType, ByteOrder.BIG_ENDIAN);
         }
         sink.send(hop.port, out, start, l2 + ipLength);
         return success;

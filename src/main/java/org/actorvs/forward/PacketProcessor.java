@@ -438,7 +438,7 @@ public final class PacketProcessor {
                     outerDf, innerTtl, innerProtocol, (int) port.ipv4(), (int) rsLo);
         } else {
             tunnel.putInt(outer, (6 << 28) | (tos << 20), ByteOrder.BIG_ENDIAN);
-            Ipv6Flyweight.payloadLength(tunnel, outer, innerLength);
+            tunnel.putShort(outer + Ipv6Flyweight.PAYLOAD_LENGTH_OFFSET, (short) innerLength, ByteOrder.BIG_ENDIAN);
             tunnel.putByte(outer + Ipv6Flyweight.NEXT_HEADER_OFFSET, (byte) innerProtocol);
             Ipv6Flyweight.hopLimit(tunnel, outer, innerTtl);
             Ipv6Flyweight.src(tunnel, outer, port.ipv6Hi(), port.ipv6Lo());

@@ -301,7 +301,7 @@ class PacketProcessorTest {
         ParsedFrame icmp = d.only().parse();
         assertEquals(3, icmp.icmpType);
         assertEquals(4, icmp.icmpCode);
-        assertEquals(1480, d.only().buffer().getShort(icmp.l4Offset + 6) & 0xFFFF);
+        assertEquals(1480, d.only().buffer().getShort(icmp.l4Offset + 6, java.nio.ByteOrder.BIG_ENDIAN) & 0xFFFF);
         assertEquals(u(VIP), icmp.srcLo);
         assertEquals(u(CLIENT), icmp.dstLo);
     }
@@ -421,8 +421,11 @@ class PacketProcessorTest {
     @Test
     void withReassemblyOffFragmentsAreDroppedAndCounted() {
         DirectorFixture d = natDirector(new DirectorFixture(IpvsSettings.defaults().toBuilder().reassembleFragments(false).build()));
+        // A first fragment: a UDP header (5000 -> 53, length 108, no checksum) and 56 bytes of data.
+        byte[] udp = new byte[64];
+        udp[0] = 0x13; udp[1] = (byte) 0x88; udp[2] = 0; udp[3] = 53; udp[4] = 0; udp[5] = 108;
         FrameBuilder first = new FrameBuilder().ethernet(FRONT_MAC, CLIENT_MAC).ipv4(CLIENT, VIP, 17, 64, 77, false)
-                .ipv4Fragment(0, true).payload(new byte[64]);
+                .ipv4Fragment(0, true).payload(udp);
 
         assertEquals(Outcome.FRAGMENT_DROPPED, d.receive(first));
         assertEquals(1, d.processor.outcomes().get(Outcome.FRAGMENT_DROPPED));
