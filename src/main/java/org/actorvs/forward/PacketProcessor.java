@@ -67,6 +67,8 @@ public final class PacketProcessor {
     private ServiceTable services = ServiceTable.EMPTY;
     private IpvsSettings settings;
     private int tunnelIpId;
+    /** Largest fragment of the datagram being handled when it was reassembled here, else 0. */
+    private int reassembledMaxFragment;
 
     /**
      * @param localMacs the MAC addresses of this director's ports: only frames sent to one of them
@@ -123,6 +125,7 @@ public final class PacketProcessor {
 
     private Outcome handle(MutableDirectBuffer buffer, int offset, int length, long nowNanos) {
         ParsedFrame f = frame;
+        reassembledMaxFragment = 0;
         int reason = parser.parse(buffer, offset, length, f);
         if (reason != 0) {
             drops.increment(reason);
@@ -151,6 +154,7 @@ public final class PacketProcessor {
             if (n < 0) {
                 return Outcome.FRAGMENT_DROPPED;
             }
+            reassembledMaxFragment = reassembler.lastMaxFragmentLength();
             buffer = reassembled;
             offset = 0;
             length = n;
@@ -359,20 +363,26 @@ public final class PacketProcessor {
         if (ipLength > mtu) {
             boolean df = f.ipVersion == 6
                     || (Ipv4Flyweight.flagsAndFragmentOffset(buffer, f.l3Offset) & Ipv4Flyweight.FLAG_DF) != 0;
+            if (df && reassembledMaxFragment > 0 && reassembledMaxFragment <= mtu) {
+                // ip_exceeds_mtu() / IPSKB_FRAG_PMTU: a datagram rebuilt here from DF fragments
+                // that each fit leaves as fragments of at most the largest original, DF kept.
+                return fragmentAndSend(buffer, f.l3Offset, ipLength, reassembledMaxFragment, true, success);
+            }
             if (df) {
                 // Quoted from the rewritten packet, as the kernel's check runs after DNAT.
                 sendIcmpError(buffer, offset, IcmpSender.ICMP_DEST_UNREACH, IcmpSender.ICMP_FRAG_NEEDED,
                         IcmpSender.ICMPV6_PKT_TOOBIG, 0, mtu, towardsRealServer, nowNanos);
                 return Outcome.TOO_BIG;
             }
-            return fragmentAndSend(buffer, f.l3Offset, ipLength, mtu, success);
+            return fragmentAndSend(buffer, f.l3Offset, ipLength, mtu, false, success);
         }
         return egress.sendViaLastHop(f.ipVersion, buffer, offset, f.l3Offset, ipLength, success);
     }
 
-    private Outcome fragmentAndSend(MutableDirectBuffer buffer, int ipOffset, int ipLength, int mtu, Outcome success) {
+    private Outcome fragmentAndSend(MutableDirectBuffer buffer, int ipOffset, int ipLength, int mtu, boolean keepDf,
+            Outcome success) {
         fragmentForwarder.result = success;
-        int n = fragmenter.fragment(buffer, ipOffset, ipLength, mtu, fragmentForwarder);
+        int n = fragmenter.fragment(buffer, ipOffset, ipLength, mtu, keepDf, fragmentForwarder);
         return n > 0 ? fragmentForwarder.result : Outcome.FRAGMENT_DROPPED;
     }
 
@@ -447,7 +457,7 @@ public final class PacketProcessor {
         int total = outerHeader + innerLength;
         if (total > port.mtu()) {
             // Inner packet without DF: the outer packet may be fragmented (pmtu_disc or not).
-            return fragmentAndSend(tunnel, outer, total, port.mtu(), Outcome.FORWARDED_IN);
+            return fragmentAndSend(tunnel, outer, total, port.mtu(), false, Outcome.FORWARDED_IN);
         }
         return egress.sendViaLastHop(outerAf, tunnel, 0, outer, total, Outcome.FORWARDED_IN);
     }

@@ -419,6 +419,27 @@ class PacketProcessorTest {
     }
 
     @Test
+    void aReassembledDfDatagramTooBigForTheEgressLeavesRefragmentedAtItsOriginalFragmentSize() {
+        DirectorFixture d = natDirector(new DirectorFixture());
+        // 1000 + 720 bytes of one UDP datagram, both fragments with DF: together 1740 > MTU 1500.
+        byte[] first = new byte[1000];
+        first[0] = 0x13; first[1] = (byte) 0x88; first[2] = 0; first[3] = 53; first[4] = 0x06; first[5] = (byte) 0xB8;
+        assertEquals(Outcome.FRAGMENT_HELD, d.receive(new FrameBuilder().ethernet(FRONT_MAC, CLIENT_MAC)
+                .ipv4(CLIENT, VIP, 17, 64, 91, true).ipv4Fragment(0, true).payload(first)));
+        assertEquals(Outcome.FORWARDED_IN, d.receive(new FrameBuilder().ethernet(FRONT_MAC, CLIENT_MAC)
+                .ipv4(CLIENT, VIP, 17, 64, 91, true).ipv4Fragment(1000, false).payload(new byte[720])));
+
+        assertEquals(2, d.sent.size());
+        for (DirectorFixture.Sent s : d.sent) {
+            int ipLength = Ipv4Flyweight.totalLength(s.buffer(), 14);
+            assertTrue(ipLength <= 1020, "no fragment larger than the largest original: " + ipLength);
+            assertEquals(Ipv4Flyweight.FLAG_DF, Ipv4Flyweight.flagsAndFragmentOffset(s.buffer(), 14) & Ipv4Flyweight.FLAG_DF);
+            assertTrue(org.actorvs.packet.Checksum.isIpv4HeaderValid(s.buffer(), 14, 20));
+        }
+        assertEquals(DirectorFixture.u(RS[2]), Ipv4Flyweight.dst(d.sent.get(0).buffer(), 14) & 0xFFFF_FFFFL);
+    }
+
+    @Test
     void withReassemblyOffFragmentsAreDroppedAndCounted() {
         DirectorFixture d = natDirector(new DirectorFixture(IpvsSettings.defaults().toBuilder().reassembleFragments(false).build()));
         // A first fragment: a UDP header (5000 -> 53, length 108, no checksum) and 56 bytes of data.
