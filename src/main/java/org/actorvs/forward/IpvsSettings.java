@@ -11,10 +11,7 @@ package org.actorvs.forward;
  * @param sloppyTcp            let any non-RST TCP packet create a connection (a backup taking over)
  * @param connReuseMode        1: a SYN on a TIME_WAIT entry reschedules; 2 adds FIN_WAIT + NOOUTPUT; 0 off
  * @param secureTcp            use the secure_tcp ("dos") state table
- * @param cacheBypass          fwmark services with no destination route the packet to its original target
- * @param scheduleIcmp         schedule a new connection from an ICMP error's embedded header
  * @param pmtuDisc             copy DF into tunnel headers (1) or let tunnelled packets fragment (0)
- * @param ignoreTunneled       mark packets of unsupported protocols as seen (loop prevention)
  * @param reassembleFragments  reassemble IPv4 fragments (true) or drop and count them (false)
  * @param fragmentTimeoutNanos how long an incomplete datagram may wait for its fragments (ipfrag_time)
  * @param fragmentMemoryBytes  the most bytes incomplete datagrams may hold (ipfrag_high_thresh)
@@ -27,10 +24,7 @@ public record IpvsSettings(
         boolean sloppyTcp,
         int connReuseMode,
         boolean secureTcp,
-        boolean cacheBypass,
-        boolean scheduleIcmp,
         boolean pmtuDisc,
-        boolean ignoreTunneled,
         boolean reassembleFragments,
         long fragmentTimeoutNanos,
         int fragmentMemoryBytes,
@@ -61,10 +55,7 @@ public record IpvsSettings(
         b.sloppyTcp = sloppyTcp;
         b.connReuseMode = connReuseMode;
         b.secureTcp = secureTcp;
-        b.cacheBypass = cacheBypass;
-        b.scheduleIcmp = scheduleIcmp;
         b.pmtuDisc = pmtuDisc;
-        b.ignoreTunneled = ignoreTunneled;
         b.reassembleFragments = reassembleFragments;
         b.fragmentTimeoutNanos = fragmentTimeoutNanos;
         b.fragmentMemoryBytes = fragmentMemoryBytes;
@@ -80,10 +71,7 @@ public record IpvsSettings(
         private boolean sloppyTcp;
         private int connReuseMode = 1;
         private boolean secureTcp;
-        private boolean cacheBypass;
-        private boolean scheduleIcmp;
         private boolean pmtuDisc = true;
-        private boolean ignoreTunneled;
         private boolean reassembleFragments = true;
         private long fragmentTimeoutNanos = 30_000_000_000L;
         private int fragmentMemoryBytes = 4 * 1024 * 1024;
@@ -95,10 +83,7 @@ public record IpvsSettings(
         public Builder sloppyTcp(boolean v) { sloppyTcp = v; return this; }
         public Builder connReuseMode(int v) { connReuseMode = v; return this; }
         public Builder secureTcp(boolean v) { secureTcp = v; return this; }
-        public Builder cacheBypass(boolean v) { cacheBypass = v; return this; }
-        public Builder scheduleIcmp(boolean v) { scheduleIcmp = v; return this; }
         public Builder pmtuDisc(boolean v) { pmtuDisc = v; return this; }
-        public Builder ignoreTunneled(boolean v) { ignoreTunneled = v; return this; }
         public Builder reassembleFragments(boolean v) { reassembleFragments = v; return this; }
         public Builder fragmentTimeoutNanos(long v) { fragmentTimeoutNanos = v; return this; }
         public Builder fragmentMemoryBytes(int v) { fragmentMemoryBytes = v; return this; }
@@ -106,8 +91,8 @@ public record IpvsSettings(
 
         public IpvsSettings build() {
             return new IpvsSettings(expireNodestConn, expireQuiescentTemplate, natIcmpSend, sloppyTcp, connReuseMode,
-                    secureTcp, cacheBypass, scheduleIcmp, pmtuDisc, ignoreTunneled, reassembleFragments,
-                    fragmentTimeoutNanos, fragmentMemoryBytes, verifyChecksums);
+                    secureTcp, pmtuDisc, reassembleFragments, fragmentTimeoutNanos, fragmentMemoryBytes,
+                    verifyChecksums);
         }
     }
 }

@@ -48,8 +48,9 @@ public final class PacketProcessor {
 
     private final FrameParser parser;
     private final ParsedFrame frame = new ParsedFrame();
-    private final IcmpQuote quote = new IcmpQuote();
-    private final IcmpQuote innerQuote = new IcmpQuote();
+    /** The packet an ICMP error quotes, and for errors about tunnelled packets the packet inside it. */
+    private final ParsedFrame quote = new ParsedFrame();
+    private final ParsedFrame innerQuote = new ParsedFrame();
     private final ConnectionTable table;
     private final DestinationRegistry registry;
     private final Egress egress;
@@ -276,7 +277,8 @@ public final class PacketProcessor {
     /**
      * ip_vs_leave(): a service matched but no destination could take the packet. FTP services let
      * packets for other ports of their address pass; everyone else gets ICMP port unreachable.
-     * (Cache bypass applies to firewall-mark services, which address lookup never returns here.)
+     * (cache_bypass applies to firewall-mark services only; the packet path does not match marks
+     * yet, so it is not offered.)
      */
     private Outcome leave(Schedule svc, MutableDirectBuffer buffer, int offset, long nowNanos) {
         if (svc.port() == Schedule.FTP_PORT && frame.dstPort != Schedule.FTP_PORT) {
@@ -495,18 +497,18 @@ public final class PacketProcessor {
         } else if ((type & IcmpSender.ICMPV6_INFOMSG_MASK) != 0) {
             return Outcome.UNSUPPORTED_PROTOCOL;
         }
-        IcmpQuote q = quote;
-        if (!q.read(buffer, f.payloadOffset, f.l3End, f.ipVersion)) {
+        ParsedFrame q = quote;
+        if (parser.parseQuoted(buffer, f.payloadOffset, f.l3End - f.payloadOffset, f.ipVersion, q) != 0) {
             return Outcome.ICMP_UNMATCHED;
         }
         if (f.ipVersion == 4 && q.protocol == IpProtocol.IPIP) {
             return tunnelledPacketError(buffer, offset, nowNanos);
         }
-        if (!q.hasPorts) {
+        if (!hasPorts(q)) {
             return Outcome.ICMP_UNMATCHED;
         }
         // ip_vs_out_icmp: from the real server's side about a client packet (client -> RS).
-        int cp = table.lookupOut(q.protocol, q.af, q.dstHi, q.dstLo, q.dstPort, q.srcHi, q.srcLo, q.srcPort);
+        int cp = table.lookupOut(q.protocol, q.ipVersion, q.dstHi, q.dstLo, q.dstPort, q.srcHi, q.srcLo, q.srcPort);
         if (cp != ConnectionTable.NONE && (table.flags(cp) & ConnFlags.FWD_MASK) == ConnFlags.MASQ) {
             if (!icmpChecksumValid(buffer)) {
                 return Outcome.ICMP_BAD_CHECKSUM;
@@ -521,7 +523,7 @@ public final class PacketProcessor {
             return route(buffer, offset, f.ipVersion, f.dstHi, f.dstLo, false, Outcome.FORWARDED_ICMP, nowNanos);
         }
         // ip_vs_in_icmp: from the client's side about a packet the director sent (VIP -> client).
-        cp = table.lookupIn(q.protocol, q.af, q.dstHi, q.dstLo, q.dstPort, q.srcHi, q.srcLo, q.srcPort);
+        cp = table.lookupIn(q.protocol, q.ipVersion, q.dstHi, q.dstLo, q.dstPort, q.srcHi, q.srcLo, q.srcPort);
         if (cp == ConnectionTable.NONE) {
             return Outcome.ICMP_UNMATCHED;
         }
@@ -553,12 +555,13 @@ public final class PacketProcessor {
      */
     private Outcome tunnelledPacketError(MutableDirectBuffer buffer, int offset, long nowNanos) {
         ParsedFrame f = frame;
-        IcmpQuote outer = quote;
-        if (outer.laterFragment || !isLocalAddress(4, f.dstHi, f.dstLo)) {
+        ParsedFrame outer = quote;
+        if (!outer.firstFragment || !isLocalAddress(4, f.dstHi, f.dstLo)) {
             return Outcome.ICMP_UNMATCHED;
         }
-        IcmpQuote inner = innerQuote;
-        if (!inner.read(buffer, outer.ipOffset + outer.headerLength, f.l3End, 4) || !inner.hasPorts) {
+        ParsedFrame inner = innerQuote;
+        int innerOffset = outer.l3Offset + outer.l3HeaderLength;
+        if (parser.parseQuoted(buffer, innerOffset, f.l3End - innerOffset, 4, inner) != 0 || !hasPorts(inner)) {
             return Outcome.ICMP_UNMATCHED;
         }
         // Not reversed: the quoted inner packet is the client's request to the VIP.
@@ -572,7 +575,7 @@ public final class PacketProcessor {
         }
         int info = buffer.getInt(f.l4Offset + 4, ByteOrder.BIG_ENDIAN);
         if (f.icmpType == IcmpSender.ICMP_DEST_UNREACH && f.icmpCode == IcmpSender.ICMP_FRAG_NEEDED) {
-            if (!inner.dontFragment) {
+            if ((Ipv4Flyweight.flagsAndFragmentOffset(buffer, inner.l3Offset) & Ipv4Flyweight.FLAG_DF) == 0) {
                 return Outcome.ICMP_CONSUMED;
             }
             int mtu = info & 0xFFFF;
@@ -584,8 +587,8 @@ public final class PacketProcessor {
             }
             info = mtu;
         }
-        int innerLength = f.l3End - inner.ipOffset;
-        icmp.sendV4(f.icmpType, f.icmpCode, info, buffer, inner.ipOffset, innerLength, true, nowNanos);
+        int innerLength = f.l3End - inner.l3Offset;
+        icmp.sendV4(f.icmpType, f.icmpCode, info, buffer, inner.l3Offset, innerLength, true, nowNanos);
         traffic.out(table.destId(cp), innerLength);
         return Outcome.ICMP_CONSUMED;
     }
@@ -598,7 +601,7 @@ public final class PacketProcessor {
      */
     private void natIcmp(MutableDirectBuffer buffer, int cp, boolean outbound) {
         ParsedFrame f = frame;
-        IcmpQuote q = quote;
+        ParsedFrame q = quote;
         long hi = outbound ? table.vaddrHi(cp) : table.daddrHi(cp);
         long lo = outbound ? table.vaddrLo(cp) : table.daddrLo(cp);
         int port = outbound ? table.vport(cp) : table.dport(cp);
@@ -606,17 +609,17 @@ public final class PacketProcessor {
             int addr = (int) lo;
             if (outbound) {
                 patchIpv4Address(buffer, f.l3Offset, Ipv4Flyweight.SRC_OFFSET, addr);
-                patchIpv4Address(buffer, q.ipOffset, Ipv4Flyweight.DST_OFFSET, addr);
+                patchIpv4Address(buffer, q.l3Offset, Ipv4Flyweight.DST_OFFSET, addr);
             } else {
                 patchIpv4Address(buffer, f.l3Offset, Ipv4Flyweight.DST_OFFSET, addr);
-                patchIpv4Address(buffer, q.ipOffset, Ipv4Flyweight.SRC_OFFSET, addr);
+                patchIpv4Address(buffer, q.l3Offset, Ipv4Flyweight.SRC_OFFSET, addr);
             }
         } else if (outbound) {
             Ipv6Flyweight.src(buffer, f.l3Offset, hi, lo);
-            Ipv6Flyweight.dst(buffer, q.ipOffset, hi, lo);
+            Ipv6Flyweight.dst(buffer, q.l3Offset, hi, lo);
         } else {
             Ipv6Flyweight.dst(buffer, f.l3Offset, hi, lo);
-            Ipv6Flyweight.src(buffer, q.ipOffset, hi, lo);
+            Ipv6Flyweight.src(buffer, q.l3Offset, hi, lo);
         }
         // Quoted ports: TCP and UDP keep them at the same place.
         buffer.putShort(q.l4Offset + (outbound ? 2 : 0), (short) port, ByteOrder.BIG_ENDIAN);
@@ -642,6 +645,11 @@ public final class PacketProcessor {
         int old = b.getInt(ipOffset + field, ByteOrder.BIG_ENDIAN);
         b.putInt(ipOffset + field, addr, ByteOrder.BIG_ENDIAN);
         Ipv4Flyweight.checksum(b, ipOffset, Checksum.update32(Ipv4Flyweight.checksum(b, ipOffset), old, addr));
+    }
+
+    /** A quote parsed OK carries the ports when it is TCP or UDP and not a later fragment. */
+    private static boolean hasPorts(ParsedFrame q) {
+        return q.firstFragment && (q.protocol == IpProtocol.TCP || q.protocol == IpProtocol.UDP);
     }
 
     private boolean icmpChecksumValid(MutableDirectBuffer buffer) {

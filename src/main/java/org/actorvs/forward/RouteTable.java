@@ -62,10 +62,6 @@ public final class RouteTable {
                 throw new IllegalArgumentException("route: port index must not be negative");
             }
         }
-
-        public boolean onLink() {
-            return gatewayHi == 0 && gatewayLo == 0;
-        }
     }
 
     public static RouteTable of(List<Route> routes) {

@@ -3,6 +3,7 @@ package org.actorvs.service;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.agrona.collections.IntArrayList;
 import org.agrona.collections.Long2ObjectHashMap;
 
 /**
@@ -20,6 +21,8 @@ public final class ServiceTable {
     private final boolean anyPortZero;
     private final Long2ObjectHashMap<Destination> natRealServers4 = new Long2ObjectHashMap<>();
     private final List<Destination> natRealServers6 = new ArrayList<>();
+    /** The protocol of the service each IPv6 NAT real server belongs to (0 for fwmark services). */
+    private final IntArrayList natRealServers6Protocol = new IntArrayList();
 
     public static final ServiceTable EMPTY = new ServiceTable(List.of());
 
@@ -45,6 +48,7 @@ public final class ServiceTable {
                         natRealServers4.put(key4(s.fwmark() != 0 ? 0 : s.protocol(), d.addrLo(), d.port()), d);
                     } else {
                         natRealServers6.add(d);
+                        natRealServers6Protocol.addInt(s.fwmark() != 0 ? 0 : s.protocol());
                     }
                 }
             }
@@ -103,7 +107,8 @@ public final class ServiceTable {
         }
         for (int i = 0; i < natRealServers6.size(); i++) {
             Destination d = natRealServers6.get(i);
-            if (d.addrHi() == hi && d.addrLo() == lo && d.port() == port) {
+            int p = natRealServers6Protocol.getInt(i);
+            if (d.addrHi() == hi && d.addrLo() == lo && d.port() == port && (p == protocol || p == 0)) {
                 return true;
             }
         }

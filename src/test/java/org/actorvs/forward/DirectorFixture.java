@@ -31,7 +31,6 @@ final class DirectorFixture {
     static final int FRONT = InetAddresses.parseIpv4("10.0.0.1");
     static final int BACK = InetAddresses.parseIpv4("10.0.1.1");
     static final int CLIENT = InetAddresses.parseIpv4("10.0.0.2");
-    static final int REMOTE_CLIENT = InetAddresses.parseIpv4("192.0.2.7");
     static final int GATEWAY = InetAddresses.parseIpv4("10.0.0.254");
     static final int VIP = InetAddresses.parseIpv4("10.0.0.100");
     static final int[] RS = {
