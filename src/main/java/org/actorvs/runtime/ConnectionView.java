@@ -1,0 +1,49 @@
+package org.actorvs.runtime;
+
+import org.actorvs.conn.ConnFlags;
+import org.actorvs.conn.ConnectionTable;
+import org.actorvs.conn.TcpStates;
+import org.actorvs.conn.TemplateStates;
+import org.actorvs.packet.InetAddresses;
+
+/**
+ * One connection entry as an operator sees it (ipvsadm -L -c -n): a copy taken by the owning shard,
+ * so it can leave the shard's thread.
+ */
+public record ConnectionView(int protocol, int af, String client, int clientPort, String virtual, int virtualPort,
+        String destination, int destinationPort, String state, long expiresSeconds, int flags) {
+
+    public boolean template() {
+        return (flags & ConnFlags.TEMPLATE) != 0;
+    }
+
+    static ConnectionView of(ConnectionTable t, int i, long nowNanos) {
+        int f = t.flags(i);
+        String state;
+        if ((f & ConnFlags.TEMPLATE) != 0) {
+            state = (t.state(i) & TemplateStates.ASSURED) != 0 ? "ASSURED" : "NONE";
+        } else if (t.protocol(i) == 6) {
+            state = TcpStates.name(t.state(i));
+        } else {
+            state = t.protocol(i) == 17 ? "UDP" : "ICMP";
+        }
+        int af = t.af(i);
+        return new ConnectionView(t.protocol(i), af, InetAddresses.format(af, t.caddrHi(i), t.caddrLo(i)), t.cport(i),
+                InetAddresses.format(af, t.vaddrHi(i), t.vaddrLo(i)), t.vport(i),
+                InetAddresses.format(af, t.daddrHi(i), t.daddrLo(i)), t.dport(i), state,
+                Math.max(0, t.remainingNanos(i, nowNanos)) / 1_000_000_000L, f);
+    }
+
+    /** The row ipvsadm -L -c -n prints: {@code %-3s %-6s %-11s %-18s %-18s %s}. */
+    public String ipvsadmRow() {
+        String pro = template() && virtualPort == 0 && protocol == 0 ? "IP"
+                : protocol == 6 ? "TCP" : protocol == 17 ? "UDP" : protocol == 132 ? "SCTP" : "IP";
+        String expire = String.format("%02d:%02d", expiresSeconds / 60, expiresSeconds % 60);
+        return String.format("%-3s %-6s %-11s %-18s %-18s %s", pro, expire, state, endpoint(client, clientPort),
+                endpoint(virtual, virtualPort), endpoint(destination, destinationPort));
+    }
+
+    private String endpoint(String address, int port) {
+        return (af == 6 ? "[" + address + "]" : address) + ":" + port;
+    }
+}

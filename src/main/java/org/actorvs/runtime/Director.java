@@ -1,0 +1,210 @@
+package org.actorvs.runtime;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.actorvs.conn.ConnectionTable;
+import org.actorvs.forward.Egress;
+import org.actorvs.forward.PacketProcessor;
+import org.actorvs.forward.Port;
+import org.actorvs.io.Injector;
+import org.actorvs.io.PacketIo;
+import org.actorvs.service.DestinationRegistry;
+import org.actorvs.service.ScheduleUpdate;
+import org.actorvs.service.ServiceTable;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+
+/**
+ * A running director: the actor system with its packet shards (one pinned thread each), the service
+ * table publisher, and — when live — one capture thread per port feeding a dispatcher. Offline replay
+ * drives the same shards through {@link Replay} instead of capture threads.
+ */
+public final class Director implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Director.class);
+    /** Batches per capture thread, their size and frame count: 64 x 256 KiB holds 160 ms of 1 Gb/s. */
+    static final int BATCHES_PER_PORT = 64;
+    static final int BATCH_BYTES = 256 * 1024;
+    static final int BATCH_FRAMES = 512;
+    private static final Duration ASK_TIMEOUT = Duration.ofSeconds(10);
+
+    private final DirectorSetup setup;
+    private final PacketIo io;
+    private final ActorSystem<Void> system;
+    private final List<ActorRef<PacketShard.Command>> shards;
+    private final ActorRef<ScheduleUpdate> publisher;
+    private final DestinationRegistry registry;
+    private final AtomicReference<ServiceAddresses> addresses;
+    private final AtomicReference<ServiceTable> published;
+    private final List<Injector> injectors;
+    private final List<CaptureLoop> captures = new ArrayList<>();
+    private final List<Thread> captureThreads = new ArrayList<>();
+
+    private record Started(List<ActorRef<PacketShard.Command>> shards, ActorRef<ScheduleUpdate> publisher) {
+    }
+
+    private Director(DirectorSetup setup, PacketIo io, boolean live) {
+        this.setup = setup;
+        this.io = io;
+        this.registry = new DestinationRegistry();
+        this.addresses = new AtomicReference<>(ServiceAddresses.of(ServiceTable.EMPTY, setup.ports()));
+        this.published = new AtomicReference<>(ServiceTable.EMPTY);
+        this.injectors = new ArrayList<>();
+        List<ShardCore> cores = new ArrayList<>();
+        Port[] ports = setup.ports().toArray(new Port[0]);
+        for (int i = 0; i < setup.shards(); i++) {
+            Injector injector = io.openInjector();
+            injectors.add(injector);
+            ConnectionTable table = new ConnectionTable(setup.tableCapacity(), setup.tickNanos(), registry,
+                    setup.timeouts());
+            Egress egress = new Egress(ports, setup.routes(), setup.neighbours().apply(i), injector);
+            cores.add(new ShardCore(i, table, new PacketProcessor(table, registry, egress, setup.localMacs(),
+                    setup.settings())));
+        }
+        CompletableFuture<Started> started = new CompletableFuture<>();
+        Duration liveTick = live ? Duration.ofNanos(setup.tickNanos()) : null;
+        Behavior<Void> guardian = Behaviors.setup(ctx -> {
+            List<ActorRef<PacketShard.Command>> refs = new ArrayList<>();
+            for (ShardCore core : cores) {
+                refs.add(ctx.spawn(PacketShard.create(core, liveTick), "shard-" + core.index(),
+                        DispatcherSelector.fromConfig("actorvs.shard-dispatcher")));
+            }
+            ActorRef<ScheduleUpdate> pub = ctx.spawn(
+                    ServiceTablePublisher.create(refs, setup.ports(), addresses, published), "service-table");
+            started.complete(new Started(List.copyOf(refs), pub));
+            return Behaviors.empty();
+        });
+        this.system = ActorSystem.create(guardian, "actorvs", systemConfig());
+        Started s = started.join();
+        this.shards = s.shards();
+        this.publisher = s.publisher();
+        if (live) {
+            for (int p = 0; p < ports.length; p++) {
+                CaptureLoop loop = new CaptureLoop(io, p, newDispatcher());
+                Thread t = new Thread(loop, "capture-" + ports[p].name());
+                t.setDaemon(true);
+                captures.add(loop);
+                captureThreads.add(t);
+            }
+            captureThreads.forEach(Thread::start);
+            LOG.info("director up: {} shards, ports {}", shards.size(), setup.ports().stream().map(Port::name).toList());
+        }
+    }
+
+    /** Starts a director reading its ports live, one capture thread each. */
+    public static Director live(DirectorSetup setup, PacketIo io) {
+        return new Director(setup, io, true);
+    }
+
+    /** Starts the shards of a director whose frames the caller feeds (offline replay). */
+    public static Director offline(DirectorSetup setup, PacketIo io) {
+        return new Director(setup, io, false);
+    }
+
+    static Config systemConfig() {
+        return ConfigFactory.parseString(String.join("\n",
+                "actorvs.shard-dispatcher {",
+                "  type = PinnedDispatcher",
+                "  executor = thread-pool-executor",
+                "}",
+                "pekko.loglevel = INFO",
+                "pekko.loggers = [\"org.apache.pekko.event.slf4j.Slf4jLogger\"]",
+                "pekko.logging-filter = \"org.apache.pekko.event.slf4j.Slf4jLoggingFilter\""))
+                .withFallback(ConfigFactory.load());
+    }
+
+    /** A dispatcher over this director's shards with a batch pool of its own. */
+    FrameDispatcher newDispatcher() {
+        FrameBatch.Pool pool = new FrameBatch.Pool(BATCHES_PER_PORT, BATCH_BYTES, BATCH_FRAMES);
+        return new FrameDispatcher(shards.size(), pool,
+                (shard, batch) -> shards.get(shard).tell(new PacketShard.Frames(batch, null)),
+                (port, buffer, offset, length, ts) -> { }, addresses::get);
+    }
+
+    public List<ActorRef<PacketShard.Command>> shards() {
+        return shards;
+    }
+
+    public ActorRef<ScheduleUpdate> servicePublisher() {
+        return publisher;
+    }
+
+    public DestinationRegistry registry() {
+        return registry;
+    }
+
+    public ActorSystem<Void> system() {
+        return system;
+    }
+
+    public DirectorSetup setup() {
+        return setup;
+    }
+
+    AtomicReference<ServiceAddresses> addresses() {
+        return addresses;
+    }
+
+    /** The service table the shards were last given. */
+    public ServiceTable services() {
+        return published.get();
+    }
+
+    public CompletionStage<List<ShardStats>> stats() {
+        List<CompletableFuture<ShardStats>> all = new ArrayList<>();
+        for (ActorRef<PacketShard.Command> s : shards) {
+            all.add(AskPattern.<PacketShard.Command, ShardStats>ask(s, PacketShard.GetStats::new, ASK_TIMEOUT,
+                    system.scheduler()).toCompletableFuture());
+        }
+        return CompletableFuture.allOf(all.toArray(new CompletableFuture[0]))
+                .thenApply(v -> all.stream().map(CompletableFuture::join).toList());
+    }
+
+    public CompletionStage<List<ConnectionView>> connections(int limit) {
+        List<CompletableFuture<List<ConnectionView>>> all = new ArrayList<>();
+        for (ActorRef<PacketShard.Command> s : shards) {
+            all.add(AskPattern.<PacketShard.Command, List<ConnectionView>>ask(s,
+                    r -> new PacketShard.ListConnections(limit, r), ASK_TIMEOUT, system.scheduler())
+                    .toCompletableFuture());
+        }
+        return CompletableFuture.allOf(all.toArray(new CompletableFuture[0])).thenApply(v -> {
+            List<ConnectionView> out = new ArrayList<>();
+            all.forEach(f -> out.addAll(f.join()));
+            return out;
+        });
+    }
+
+    @Override
+    public void close() {
+        captures.forEach(CaptureLoop::stop);
+        io.close();
+        for (Thread t : captureThreads) {
+            try {
+                t.join(TimeUnit.SECONDS.toMillis(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        system.terminate();
+        try {
+            system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("actor system did not stop within 10 s", e);
+        }
+        injectors.forEach(Injector::close);
+    }
+}

@@ -1,0 +1,96 @@
+package org.actorvs.runtime;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.actorvs.service.ServiceTable;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+
+/**
+ * One core's share of the director: owns a {@link ShardCore} (its slice of the connection table,
+ * keyed by client address, and its packet path) and nothing else. Runs on a pinned dispatcher, so
+ * the shard's thread is its own; it never waits on another actor.
+ *
+ * <p>Supervision resumes: an exception that escapes a message keeps the actor and its table as they
+ * are (frame failures are already caught and counted by the core).
+ */
+public final class PacketShard {
+    public sealed interface Command permits Frames, Tick, ClockTick, ServicesChanged, GetStats, ListConnections {
+    }
+
+    /** Frames to handle; the shard releases the batch to its pool. {@code done} may be null. */
+    public record Frames(FrameBatch batch, ActorRef<Done> done) implements Command {
+    }
+
+    /** Expire what is due at an explicit time (offline replay runs on the capture's clock). */
+    public record Tick(long nowNanos, ActorRef<Done> done) implements Command {
+    }
+
+    /** The live timer: expire what is due now. */
+    public enum ClockTick implements Command { INSTANCE }
+
+    public record ServicesChanged(ServiceTable services) implements Command {
+    }
+
+    public record GetStats(ActorRef<ShardStats> replyTo) implements Command {
+    }
+
+    public record ListConnections(int limit, ActorRef<List<ConnectionView>> replyTo) implements Command {
+    }
+
+    private PacketShard() {
+    }
+
+    /**
+     * @param liveTick the timer-wheel tick on the real clock, or null for a shard driven by
+     *                 explicit {@link Tick}s (replay)
+     */
+    public static Behavior<Command> create(ShardCore core, Duration liveTick) {
+        Behavior<Command> shard = Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+            if (liveTick != null) {
+                timers.startTimerWithFixedDelay(ClockTick.INSTANCE, liveTick);
+            }
+            return Behaviors.receive(Command.class)
+                    .onMessage(Frames.class, m -> {
+                        try {
+                            core.process(m.batch());
+                        } finally {
+                            m.batch().release();
+                        }
+                        if (m.done() != null) {
+                            m.done().tell(Done.getInstance());
+                        }
+                        return Behaviors.same();
+                    })
+                    .onMessage(Tick.class, m -> {
+                        core.tick(m.nowNanos());
+                        if (m.done() != null) {
+                            m.done().tell(Done.getInstance());
+                        }
+                        return Behaviors.same();
+                    })
+                    .onMessage(ClockTick.class, m -> {
+                        core.tick(System.nanoTime());
+                        return Behaviors.same();
+                    })
+                    .onMessage(ServicesChanged.class, m -> {
+                        core.services(m.services());
+                        return Behaviors.same();
+                    })
+                    .onMessage(GetStats.class, m -> {
+                        m.replyTo().tell(core.stats());
+                        return Behaviors.same();
+                    })
+                    .onMessage(ListConnections.class, m -> {
+                        m.replyTo().tell(core.connections(m.limit()));
+                        return Behaviors.same();
+                    })
+                    .build();
+        }));
+        return Behaviors.supervise(shard).onFailure(SupervisorStrategy.resume());
+    }
+}

@@ -1,0 +1,112 @@
+package org.actorvs.runtime;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.actorvs.conn.ConnectionTable;
+import org.actorvs.forward.Outcome;
+import org.actorvs.forward.PacketProcessor;
+import org.actorvs.packet.DropReason;
+import org.actorvs.service.ServiceTable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a packet shard does, without the actor: run each frame of a batch through the shard's
+ * {@link PacketProcessor}, expire connections on the shard's timer wheel, and report. Single-threaded.
+ *
+ * <p>A frame whose handling throws is counted and skipped: the table and every other frame of the
+ * batch survive (the kernel would drop that one packet). The exception is logged at most once per
+ * {@link #FAILURE_LOG_INTERVAL_NANOS}, since a bad frame can arrive at line rate.
+ */
+public final class ShardCore {
+    private static final Logger LOG = LoggerFactory.getLogger(ShardCore.class);
+    static final long FAILURE_LOG_INTERVAL_NANOS = 10_000_000_000L;
+    /** Expiries per tick: bounds the pause a mass expiry can put into the packet path. */
+    private static final int EXPIRY_LIMIT = 100_000;
+
+    private final int index;
+    private final ConnectionTable table;
+    private final PacketProcessor processor;
+    private long frames;
+    private long batches;
+    private long failures;
+    private long lastFailureLog = Long.MIN_VALUE;
+    private long lastNow;
+
+    public ShardCore(int index, ConnectionTable table, PacketProcessor processor) {
+        this.index = index;
+        this.table = table;
+        this.processor = processor;
+    }
+
+    /** Handles every frame of the batch in order, on the frames' own clock; the caller releases it. */
+    public void process(FrameBatch batch) {
+        batches++;
+        for (int i = 0; i < batch.count(); i++) {
+            long now = batch.timestamp(i);
+            lastNow = now;
+            frames++;
+            try {
+                processor.process(batch.buffer(), batch.offset(i), batch.length(i), now);
+            } catch (RuntimeException e) {
+                failed(e, now);
+            }
+        }
+    }
+
+    private void failed(RuntimeException e, long now) {
+        failures++;
+        if (lastFailureLog == Long.MIN_VALUE || now - lastFailureLog >= FAILURE_LOG_INTERVAL_NANOS) {
+            lastFailureLog = now;
+            LOG.error("shard {}: a frame's handling failed ({} failures so far); the frame is dropped", index,
+                    failures, e);
+        }
+    }
+
+    /** Expires what is due at {@code nowNanos}. */
+    public int tick(long nowNanos) {
+        lastNow = nowNanos;
+        return table.poll(nowNanos, null, EXPIRY_LIMIT);
+    }
+
+    public void services(ServiceTable services) {
+        processor.services(services);
+    }
+
+    public ShardStats stats() {
+        long[] outcomes = new long[Outcome.count()];
+        for (Outcome o : Outcome.values()) {
+            outcomes[o.ordinal()] = processor.outcomes().get(o);
+        }
+        long[] drops = new long[DropReason.COUNT];
+        for (DropReason r : DropReason.values()) {
+            drops[r.code()] = processor.drops().get(r);
+        }
+        return new ShardStats(index, frames, batches, failures, outcomes, drops, table.size(), table.capacity(),
+                table.refusedFull());
+    }
+
+    /** Copies of every entry, at most {@code limit}, with expiry relative to the shard's last clock. */
+    public List<ConnectionView> connections(int limit) {
+        List<ConnectionView> out = new ArrayList<>();
+        table.forEach(i -> {
+            if (out.size() < limit) {
+                out.add(ConnectionView.of(table, i, lastNow));
+            }
+        });
+        return out;
+    }
+
+    public int index() {
+        return index;
+    }
+
+    public PacketProcessor processor() {
+        return processor;
+    }
+
+    public ConnectionTable table() {
+        return table;
+    }
+}

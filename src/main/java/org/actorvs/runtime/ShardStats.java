@@ -1,0 +1,26 @@
+package org.actorvs.runtime;
+
+import org.actorvs.forward.Outcome;
+import org.actorvs.packet.DropReason;
+
+/**
+ * What one packet shard has done, copied off its thread: outcome counts by {@link Outcome} ordinal,
+ * parser drops by {@link DropReason} code, and the state of its connection table.
+ */
+public record ShardStats(int shard, long frames, long batches, long failures, long[] outcomes, long[] drops,
+        int connections, int capacity, long refusedFull) {
+
+    public long outcome(Outcome o) {
+        return outcomes[o.ordinal()];
+    }
+
+    public long forwarded() {
+        long n = 0;
+        for (Outcome o : Outcome.values()) {
+            if (o.kind() == Outcome.Kind.FORWARDED) {
+                n += outcomes[o.ordinal()];
+            }
+        }
+        return n;
+    }
+}
