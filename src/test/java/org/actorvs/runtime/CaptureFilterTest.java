@@ -1,0 +1,94 @@
+package org.actorvs.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.actorvs.forward.Port;
+import org.actorvs.lab.LabHost;
+import org.actorvs.packet.InetAddresses;
+import org.actorvs.packet.MacAddress;
+import org.actorvs.service.DestinationRegistry;
+import org.actorvs.service.ForwardingMethod;
+import org.actorvs.service.Schedule;
+import org.actorvs.service.ServiceTable;
+import org.actorvs.service.VirtualService;
+import org.junit.jupiter.api.Test;
+
+class CaptureFilterTest {
+    private static final Path CAPTURE = Path.of(System.getenv().getOrDefault("ACTORVS_SHARED", "../shared"),
+            "fixtures/kernel-sync/v1-run.traffic.pcap");
+
+    /** The services of the kernel capture's director: 10.99.0.10:80 NAT to .21 and .24 on port 8080. */
+    private static String filter() {
+        DestinationRegistry registry = new DestinationRegistry();
+        VirtualService vs = new VirtualService(registry, 4, 6, 0, ip("10.99.0.10"), 80, 0, "rr", 0);
+        vs.addDestination(4, 0, ip("10.99.0.21"), 8080, ForwardingMethod.MASQ, 1, 0, 0);
+        vs.addDestination(4, 0, ip("10.99.0.24"), 8080, ForwardingMethod.MASQ, 1, 0, 0);
+        Schedule s = new Schedule(4, 6, 0, ip("10.99.0.10"), 80, 0, 0, 0, 0, -1L, null, vs.scheduler(),
+                vs.destinations());
+        Port port = new Port(0, "eth0", MacAddress.parse("52:54:00:99:00:02"), ip("10.99.0.2"), 0, 0, 1500, -1);
+        return CaptureFilter.of(new ServiceTable(List.of(s)), List.of(port), List.of("10.98.0.0/16"));
+    }
+
+    private static long ip(String s) {
+        return InetAddresses.parseIpv4(s) & 0xFFFF_FFFFL;
+    }
+
+    @Test
+    void namesArpTheVirtualAddressTheNatRealServersAndTheMarkPrefixes() {
+        String f = filter();
+        assertTrue(f.startsWith("arp or ip dst host 10.99.0.10 or "), f);
+        assertTrue(f.contains("ip src host 10.99.0.21"), f);
+        assertTrue(f.contains("ip src host 10.99.0.24"), f);
+        assertTrue(f.contains("ip dst net 10.98.0.0/16"), f);
+        assertTrue(f.contains("(icmp and ip dst host 10.99.0.2)"), f);
+    }
+
+    @Test
+    void libpcapAdmitsExactlyTheFramesOfTheServiceFromAKernelCapture() throws Exception {
+        LabHost.requireNamespaces();
+        // The client's frames to 10.99.0.10, the real servers' replies from .21/.24 and the ARP of the
+        // capture pass; the kernel director's own forwarded copies (to .21/.24, from .10) and the
+        // IPv6 chatter do not. tcpdump counts with libpcap's own compiler.
+        Path out = Files.createTempFile("filter", ".pcap");
+        try {
+            LabHost.Result r = LabHost.run(List.of("tcpdump", "-n", "-r", CAPTURE.toString(), "-w", out.toString(),
+                    filter()), 30);
+            assertEquals(0, r.exitCode(), r.output());
+            LabHost.Result all = LabHost.run(List.of("tcpdump", "-n", "-r", out.toString()), 30);
+            long total = all.output().lines().filter(l -> l.matches("^\\d\\d:.*")).count();
+            long foreign = all.output().lines().filter(l -> l.matches("^\\d\\d:.*") && !admitted(l)).count();
+            assertTrue(total > 100, "frames admitted: " + total);
+            assertEquals(0, foreign, all.output());
+        } finally {
+            Files.deleteIfExists(out);
+        }
+    }
+
+    /** tcpdump's line: "hh:mm:ss.us IP src[.port] > dst[.port]: ..." or "... ARP, ...". */
+    private static boolean admitted(String line) {
+        if (line.contains(" ARP, ")) {
+            return true;
+        }
+        Matcher m = Pattern.compile(" IP (\\S+) > (\\S+): ").matcher(line);
+        if (!m.find()) {
+            return false;
+        }
+        String src = address(m.group(1));
+        String dst = address(m.group(2));
+        return dst.equals("10.99.0.10") || src.equals("10.99.0.21") || src.equals("10.99.0.24")
+                || dst.equals("10.99.0.2") && line.contains(": ICMP ");
+    }
+
+    /** "10.99.0.21.8080" without its port; "10.99.0.23" as it is. */
+    private static String address(String endpoint) {
+        String[] parts = endpoint.split("\\.");
+        return parts.length == 5 ? endpoint.substring(0, endpoint.lastIndexOf('.')) : endpoint;
+    }
+}
