@@ -34,7 +34,6 @@ import org.actorvs.config.DirectorConfig.StaticRoute;
 import org.actorvs.conn.ConnectionTable;
 import org.actorvs.conn.Timeouts;
 import org.actorvs.forward.IpvsSettings;
-import org.actorvs.service.RuleSet;
 
 /**
  * Reads {@code actorvs.conf} (HOCON, one top-level object {@code actorvs { ... }}) into a

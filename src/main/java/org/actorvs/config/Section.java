@@ -131,7 +131,10 @@ final class Section {
             throw error(key, "expected " + expected + ", found " + describe(v));
         }
         Number n = (Number) v.unwrapped();
-        if (n instanceof Double || n.longValue() < min || n.longValue() > max) {
+        if (n instanceof Double) {
+            throw error(key, n + " is not an integer (expected " + expected + ")");
+        }
+        if (n.longValue() < min || n.longValue() > max) {
             throw error(key, n + " is out of range (expected " + expected + ")");
         }
         return n.longValue();

@@ -2,7 +2,6 @@ package org.actorvs.config;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -103,7 +102,7 @@ final class ServicesReader {
         try {
             rules.addService(spec);
         } catch (RuleSet.EditException e) {
-            throw s.error(e.getMessage() + " (" + e.detail() + ")");
+            throw s.error(editProblem(e));
         }
         List<Section> dests = s.sections("destinations", "address", "port", "forward", "weight", "upper-threshold",
                 "lower-threshold", "tunnel-type", "tunnel-port", "tunnel-checksum");
@@ -111,9 +110,17 @@ final class ServicesReader {
             try {
                 rules.addDest(key, destination(d, key));
             } catch (RuleSet.EditException e) {
-                throw d.error(e.getMessage() + " (" + e.detail() + ")");
+                throw d.error(editProblem(e));
             }
         }
+    }
+
+    /**
+     * ipvsadm's message for the kernel's errno, with the specific reason; for EINVAL ipvsadm's text
+     * is a generic guess ("Possibly wrong module version, ..."), so the reason alone is clearer.
+     */
+    private static String editProblem(RuleSet.EditException e) {
+        return e.errno() == RuleSet.Errno.EINVAL ? e.detail() : e.getMessage() + " (" + e.detail() + ")";
     }
 
     /** protocol + vip + port, or fwmark [+ ipv6]: ipvsadm's -t/-u/--sctp-service or -f [-6]. */
