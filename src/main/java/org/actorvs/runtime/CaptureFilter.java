@@ -1,16 +1,17 @@
 package org.actorvs.runtime;
 
-import java.util.ArrayList;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
 import org.actorvs.forward.Port;
 import org.actorvs.packet.InetAddresses;
-import org.actorvs.service.Destination;
-import org.actorvs.service.ForwardingMethod;
-import org.actorvs.service.Schedule;
-import org.actorvs.service.ServiceTable;
+import org.actorvs.service.DestinationSpec;
+import org.actorvs.service.FwmarkRule;
+import org.actorvs.service.RuleSet;
+import org.actorvs.service.ServiceKey;
 
 /**
  * The BPF filter (libpcap syntax) a live director captures with: only what it may have to handle
@@ -24,38 +25,36 @@ public final class CaptureFilter {
     private CaptureFilter() {
     }
 
-    /**
-     * @param fwmarkPrefixes destination prefixes ("10.1.0.0/16") of firewall-mark match rules
-     */
-    public static String of(ServiceTable services, List<Port> ports, List<String> fwmarkPrefixes) {
+    public static String of(RuleSet services, List<Port> ports) {
         Set<String> terms = new LinkedHashSet<>();
         terms.add("arp");
-        for (Schedule s : services.schedules()) {
-            if (s.fwmark() == 0) {
-                terms.add(host(s.af(), "dst", s.vaddrHi(), s.vaddrLo()));
+        for (RuleSet.Service s : services.services()) {
+            ServiceKey key = s.spec().key();
+            if (key.fwmark() == 0) {
+                terms.add(host("dst", key.address()));
             }
-            for (Destination d : s.destinations()) {
-                if (d.method() == ForwardingMethod.MASQ) {
-                    terms.add(host(d.af(), "src", d.addrHi(), d.addrLo()));
+            for (FwmarkRule r : s.spec().matchRules()) {
+                terms.add((r.af() == 4 ? "ip" : "ip6") + " dst net " + r.destination().getHostAddress() + "/"
+                        + r.destinationPrefix());
+            }
+            for (DestinationSpec d : s.destinations()) {
+                if (d.forward() == DestinationSpec.Forward.MASQ) {
+                    terms.add(host("src", d.address()));
                 }
             }
         }
-        for (String prefix : fwmarkPrefixes) {
-            terms.add((prefix.indexOf(':') >= 0 ? "ip6 dst net " : "ip dst net ") + prefix);
-        }
         for (Port p : ports) {
             if (p.hasIpv4()) {
-                terms.add("(icmp and " + host(4, "dst", 0, p.ipv4()) + ")");
+                terms.add("(icmp and ip dst host " + InetAddresses.format(4, 0, p.ipv4()) + ")");
             }
             if (p.hasIpv6()) {
-                terms.add("(icmp6 and " + host(6, "dst", p.ipv6Hi(), p.ipv6Lo()) + ")");
+                terms.add("(icmp6 and ip6 dst host " + InetAddresses.format(6, p.ipv6Hi(), p.ipv6Lo()) + ")");
             }
         }
-        List<String> all = new ArrayList<>(terms);
-        return String.join(" or ", all);
+        return String.join(" or ", terms);
     }
 
-    private static String host(int af, String direction, long hi, long lo) {
-        return (af == 4 ? "ip " : "ip6 ") + direction + " host " + InetAddresses.format(af, hi, lo);
+    private static String host(String direction, InetAddress a) {
+        return (a instanceof Inet6Address ? "ip6 " : "ip ") + direction + " host " + a.getHostAddress();
     }
 }

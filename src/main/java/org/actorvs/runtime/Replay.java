@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.function.Function;
 
 import org.actorvs.forward.Outcome;
+import org.actorvs.io.FrameReceiver;
 import org.actorvs.io.PacketIo;
 import org.actorvs.packet.DropReason;
 import org.apache.pekko.Done;
@@ -78,10 +79,8 @@ public final class Replay {
     }
 
     /**
-     * Feeds every frame of {@code io} through the director's shards until the input ends. An offline
-     * I/O delivers all its frames, whatever their port, through {@code receive(0, ...)} in capture
-     * order, so that frames of different ports keep their order. The director's services must already
-     * be published.
+     * Feeds every frame of {@code io} through the director's shards until the input ends. The
+     * director's services must already be published.
      */
     public static Summary run(Director director, PacketIo io) {
         List<ActorRef<PacketShard.Command>> shards = director.shards();
@@ -91,7 +90,7 @@ public final class Replay {
                 (port, buffer, offset, length, ts) -> { }, director.addresses()::get);
         long tick = director.setup().tickNanos();
         long[] lastTick = {Long.MIN_VALUE};
-        while (io.receive(0, (in, buffer, offset, length, ts) -> {
+        FrameReceiver receiver = (in, buffer, offset, length, ts) -> {
             if (lastTick[0] == Long.MIN_VALUE) {
                 lastTick[0] = ts;
             } else if (ts - lastTick[0] >= tick) {
@@ -102,8 +101,15 @@ public final class Replay {
             }
             dispatcher.onFrame(in, buffer, offset, length, ts);
             dispatcher.flush();
-        }) != PacketIo.END) {
-            // every frame is finished inside the receiver
+        };
+        // An offline I/O hands out the frames of one port until the next frame belongs to another:
+        // asking every port in turn keeps the capture's order across ports.
+        int ports = io.ports().size();
+        boolean ended = false;
+        while (!ended) {
+            for (int p = 0; p < ports && !ended; p++) {
+                ended = io.receive(p, receiver) == PacketIo.END;
+            }
         }
         List<ShardStats> stats = director.stats().toCompletableFuture().join();
         return new Summary(dispatcher.frames(), dispatcher.arpFrames(), dispatcher.ignored(), stats);

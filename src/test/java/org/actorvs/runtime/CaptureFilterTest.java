@@ -13,11 +13,8 @@ import org.actorvs.forward.Port;
 import org.actorvs.lab.LabHost;
 import org.actorvs.packet.InetAddresses;
 import org.actorvs.packet.MacAddress;
-import org.actorvs.service.DestinationRegistry;
-import org.actorvs.service.ForwardingMethod;
-import org.actorvs.service.Schedule;
-import org.actorvs.service.ServiceTable;
-import org.actorvs.service.VirtualService;
+import org.actorvs.admin.IpvsadmRules;
+import org.actorvs.service.RuleSet;
 import org.junit.jupiter.api.Test;
 
 class CaptureFilterTest {
@@ -25,23 +22,21 @@ class CaptureFilterTest {
             "fixtures/kernel-sync/v1-run.traffic.pcap");
 
     /** The services of the kernel capture's director: 10.99.0.10:80 NAT to .21 and .24 on port 8080. */
-    private static String filter() {
-        DestinationRegistry registry = new DestinationRegistry();
-        VirtualService vs = new VirtualService(registry, 4, 6, 0, ip("10.99.0.10"), 80, 0, "rr", 0);
-        vs.addDestination(4, 0, ip("10.99.0.21"), 8080, ForwardingMethod.MASQ, 1, 0, 0);
-        vs.addDestination(4, 0, ip("10.99.0.24"), 8080, ForwardingMethod.MASQ, 1, 0, 0);
-        Schedule s = new Schedule(4, 6, 0, ip("10.99.0.10"), 80, 0, 0, 0, 0, -1L, null, vs.scheduler(),
-                vs.destinations());
-        Port port = new Port(0, "eth0", MacAddress.parse("52:54:00:99:00:02"), ip("10.99.0.2"), 0, 0, 1500, -1);
-        return CaptureFilter.of(new ServiceTable(List.of(s)), List.of(port), List.of("10.98.0.0/16"));
-    }
-
-    private static long ip(String s) {
-        return InetAddresses.parseIpv4(s) & 0xFFFF_FFFFL;
+    private static String filter() throws Exception {
+        RuleSet rules = IpvsadmRules.read(String.join("\n",
+                "-A -t 10.99.0.10:80 -s rr",
+                "-a -t 10.99.0.10:80 -r 10.99.0.21:8080 -m -w 1",
+                "-a -t 10.99.0.10:80 -r 10.99.0.24:8080 -m -w 1",
+                "-A -f 7 -s rr",
+                "#actorvs fwmark 7 match tcp dst 10.98.0.0/16",
+                "-a -f 7 -r 10.99.0.22:0 -g -w 1", ""));
+        Port port = new Port(0, "eth0", MacAddress.parse("52:54:00:99:00:02"),
+                InetAddresses.parseIpv4("10.99.0.2") & 0xFFFF_FFFFL, 0, 0, 1500, -1);
+        return CaptureFilter.of(rules, List.of(port));
     }
 
     @Test
-    void namesArpTheVirtualAddressTheNatRealServersAndTheMarkPrefixes() {
+    void namesArpTheVirtualAddressTheNatRealServersAndTheMarkPrefixes() throws Exception {
         String f = filter();
         assertTrue(f.startsWith("arp or ip dst host 10.99.0.10 or "), f);
         assertTrue(f.contains("ip src host 10.99.0.21"), f);

@@ -1,0 +1,165 @@
+package org.actorvs.runtime;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+import org.actorvs.config.ConfigError;
+import org.actorvs.config.DirectorConfig;
+import org.actorvs.config.DirectorConfigLoader;
+import org.actorvs.forward.Port;
+import org.actorvs.io.NeighbourTable;
+import org.actorvs.io.PcapFileIo;
+import org.actorvs.io.PcapLiveIo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code actorvs run | replay | lab}: the daemon, the offline replay of a capture, and the guided
+ * demo. Exit status 0 on success, 1 when the work failed, 2 for a command line or configuration
+ * that cannot be run (the message names the argument, or the file, line and key).
+ */
+public final class Main {
+    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+    static final String USAGE = String.join("\n",
+            "usage: actorvs run --config FILE",
+            "       actorvs replay --config FILE --in IN.pcap --out OUT.pcap",
+            "       actorvs lab [--topology nat|dr|tun] [--requests N]",
+            "");
+    /** The live timer wheel's tick: connection expiry is accurate to this. */
+    static final Duration TICK = Duration.ofMillis(100);
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 0 || args[0].equals("help") || args[0].equals("--help")) {
+            out.print(USAGE);
+            return args.length == 0 ? 2 : 0;
+        }
+        List<String> rest = Arrays.asList(args).subList(1, args.length);
+        try {
+            switch (args[0]) {
+                case "run":
+                    return daemon(Arguments.parse("run", rest, List.of("--config")), out);
+                case "replay":
+                    return replay(Arguments.parse("replay", rest, List.of("--config", "--in", "--out")), out);
+                case "lab":
+                    return LabDemo.run(Arguments.parse("lab", rest, List.of("--topology", "--requests", "--config")),
+                            out);
+                default:
+                    err.println("actorvs: unknown command '" + args[0] + "' (expected run, replay or lab)");
+                    err.print(USAGE);
+                    return 2;
+            }
+        } catch (Arguments.UsageException e) {
+            err.println(e.getMessage());
+            err.print(USAGE);
+            return 2;
+        } catch (ConfigError e) {
+            err.println("actorvs: " + e.getMessage());
+            return 2;
+        } catch (IOException | RuntimeException e) {
+            err.println("actorvs " + args[0] + ": " + e.getMessage());
+            LOG.debug("failure", e);
+            return 1;
+        }
+    }
+
+    /** The daemon: live capture on the configured interfaces until SIGTERM (or SIGINT). */
+    static int daemon(Arguments a, PrintStream out) throws Arguments.UsageException, ConfigError, IOException {
+        DirectorConfig config = DirectorConfigLoader.load(Path.of(a.required("--config")));
+        List<Port> ports = livePorts(config);
+        PcapLiveIo io = new PcapLiveIo(ports, CaptureFilter.of(config.services(), ports),
+                (int) Math.max(1, config.capture().pollInterval().toMillis()));
+        NeighbourTable neighbours = new NeighbourTable(ports, NeighbourTable.Params.kernelDefaults());
+        for (DirectorConfig.Neighbour n : config.neighbours()) {
+            neighbours.putStatic(config.interfaceIndex(n.interfaceName()), ipv4(n.address()), n.mac());
+        }
+        Director director = Director.live(setup(config, ports, i -> neighbours), io,
+                new Director.LinkLayer(neighbours, owned(config)));
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            LOG.info("stopping");
+            director.close();
+            stopped.countDown();
+        }, "shutdown"));
+        Director.Applied applied = director.apply(config.services(), config.drainTimeout());
+        out.println("actorvs " + config.nodeName() + ": " + applied.services() + " virtual services on "
+                + ports.stream().map(Port::name).toList() + ", " + config.shards() + " shards");
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    /** Offline: every frame of a capture through the whole director, what it sends into another file. */
+    static int replay(Arguments a, PrintStream out) throws Arguments.UsageException, ConfigError, IOException {
+        DirectorConfig config = DirectorConfigLoader.load(Path.of(a.required("--config")));
+        Path in = Path.of(a.required("--in"));
+        if (!Files.isReadable(in)) {
+            throw new Arguments.UsageException("actorvs replay: --in " + in + ": no such readable file");
+        }
+        Path output = Path.of(a.required("--out"));
+        List<Port> ports = config.ports(name -> {
+            throw new IllegalArgumentException(config.source() + ": interface " + name
+                    + " has no mac: an offline replay cannot ask the OS, give interfaces[].mac");
+        });
+        Summary result;
+        try (PcapFileIo io = new PcapFileIo(ports, in, output);
+                Director director = Director.offline(setup(config, ports, i -> config.staticNeighbours()), io)) {
+            director.apply(config.services(), config.drainTimeout());
+            Replay.Summary summary = Replay.run(director, io);
+            out.print(summary.format());
+            out.printf("frames out: %d -> %s%n", io.framesWritten(), output);
+            result = new Summary(summary.failures());
+        }
+        return result.failures() == 0 ? 0 : 1;
+    }
+
+    private record Summary(long failures) {
+    }
+
+    static DirectorSetup setup(DirectorConfig c, List<Port> ports,
+            java.util.function.IntFunction<org.actorvs.forward.NeighbourCache> neighbours) {
+        return new DirectorSetup(ports, c.routeTable(), neighbours, c.ipvs(), c.timeouts().toTimeouts(), c.shards(),
+                c.connectionTableCapacity(), TICK.toNanos(), c.services(), c.drainTimeout());
+    }
+
+    private static List<Port> livePorts(DirectorConfig config) throws IOException {
+        List<Port> ports = new ArrayList<>();
+        for (int i = 0; i < config.interfaces().size(); i++) {
+            DirectorConfig.Interface itf = config.interfaces().get(i);
+            Port os = PcapLiveIo.portOf(i, itf.name());
+            ports.add(itf.toPort(i, itf.mac().orElse(os.mac())));
+        }
+        return ports;
+    }
+
+    static List<ArpActor.Announcement> owned(DirectorConfig config) {
+        List<ArpActor.Announcement> owned = new ArrayList<>();
+        for (DirectorConfig.OwnedAddress o : config.ownedAddresses()) {
+            if (o.address() instanceof java.net.Inet4Address) {
+                owned.add(new ArpActor.Announcement(config.interfaceIndex(o.interfaceName()), ipv4(o.address())));
+            }
+        }
+        return owned;
+    }
+
+    static int ipv4(java.net.InetAddress a) {
+        byte[] b = a.getAddress();
+        return (b[0] & 0xFF) << 24 | (b[1] & 0xFF) << 16 | (b[2] & 0xFF) << 8 | (b[3] & 0xFF);
+    }
+}
