@@ -165,7 +165,7 @@ public final class ServiceDirectory extends AbstractBehavior<ServiceDirectory.Co
     private Behavior<Command> onServiceRetired(final ServiceRetired message) {
         final SchedulerActor.Retired retired = message.retired();
         // Only if still removed: a reload may have brought the service back after the actor reported.
-        if (retiring.get(retired.key()) == retired.service()) {
+        if (retired.service().equals(retiring.get(retired.key()))) {
             retiring.remove(retired.key());
             getContext().stop(retired.service());
         }
