@@ -149,7 +149,8 @@ public final class SchedulerActor extends AbstractBehavior<SchedulerActor.Comman
                 // A new service is a change even without destinations: the shards must learn of it.
                 changes = new Changes(true, 0, 0, 0, 0, 0);
             }
-            changes = changes.plus(service.apply(apply.target(), nanoClock.getAsLong(), apply.drainTimeout().toNanos()));
+            final long now = nanoClock.getAsLong();
+            changes = changes.plus(service.apply(apply.target(), now, apply.drainTimeout().toNanos()));
         } catch (final IllegalArgumentException e) {
             error = e.getMessage();
             getContext().getLog().warn("{}: reload refused: {}", key, error);

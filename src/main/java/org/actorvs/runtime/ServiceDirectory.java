@@ -62,8 +62,8 @@ public final class ServiceDirectory extends AbstractBehavior<ServiceDirectory.Co
         }
     }
 
-    /** A removed service's actor has drained (adapted from {@link SchedulerActor.Retired}). */
-    public record ServiceRetired(SchedulerActor.Retired retired) implements Command {
+    /** A removed service's actor has drained (adapted from {@link SchedulerActor.Retired}; internal). */
+    private record ServiceRetired(SchedulerActor.Retired retired) implements Command {
     }
 
     /**
@@ -137,7 +137,8 @@ public final class ServiceDirectory extends AbstractBehavior<ServiceDirectory.Co
         }
         final Map<ServiceKey, ActorRef<SchedulerActor.Command>> next = new LinkedHashMap<>();
         for (final RuleSet.Service service : apply.rules().services()) {
-            next.put(service.key(), live.containsKey(service.key()) ? live.get(service.key()) : revivedOrSpawned(service.key()));
+            final ActorRef<SchedulerActor.Command> ref = live.get(service.key());
+            next.put(service.key(), ref != null ? ref : revivedOrSpawned(service.key()));
         }
         live.clear();
         live.putAll(next);

@@ -23,7 +23,7 @@ import java.util.Map;
  * <li>A draining destination the target has again is restored: same object, the target's settings.</li>
  * </ul>
  *
- * <p>Removing the whole service ({@link #retire}) takes it out of lookup at once, as ip_vs_del_service()
+ * <p>Removing the whole service ({@link #retire}) takes it out of lookup at once, as ip_vs_unlink_service()
  * unhashes it, but drains its destinations the same way instead of unlinking them at once: the kernel's
  * __ip_vs_del_service() runs __ip_vs_unlink_dest() on every destination, which clears AVAILABLE, so
  * ip_vs_in() drops every later packet of the service's established connections. A zero drain timeout

@@ -84,7 +84,10 @@ public final class ServiceState {
         return key.isFwmark() ? 0 : key.protocol().ipProtocol();
     }
 
-    /** The 64 bits of an IPv6 prefix mask that start at bit {@code from} (the prefix ipv6_addr_prefix() takes in ip_vs_sched_persist()). */
+    /**
+     * The 64 bits of an IPv6 prefix mask that start at bit {@code from}: the prefix ip_vs_sched_persist()
+     * cuts the client address to with ipv6_addr_prefix().
+     */
     static long prefixMask(final int prefixLength, final int from) {
         final int bits = Math.max(0, Math.min(64, prefixLength - from));
         return bits == 0 ? 0L : -1L << (64 - bits);

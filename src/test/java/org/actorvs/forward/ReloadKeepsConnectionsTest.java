@@ -23,6 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.actorvs.packet.FrameBuilder;
+import org.actorvs.packet.InetAddresses;
 import org.actorvs.packet.ParsedFrame;
 import org.actorvs.packet.TcpFlyweight;
 import org.actorvs.runtime.SchedulerActor;
@@ -76,7 +78,7 @@ class ReloadKeepsConnectionsTest {
 
     private static InetAddress ip(int ipv4) {
         try {
-            return InetAddress.getByAddress(new byte[] {(byte) (ipv4 >>> 24), (byte) (ipv4 >>> 16), (byte) (ipv4 >>> 8), (byte) ipv4});
+            return InetAddress.getByName(InetAddresses.formatIpv4(ipv4));
         } catch (UnknownHostException e) {
             throw new IllegalStateException(e);
         }
@@ -127,11 +129,22 @@ class ReloadKeepsConnectionsTest {
         throw new AssertionError("not a real server: " + addr);
     }
 
+    /** A real server's packet to the client, arriving on the back port. */
+    private static FrameBuilder reply(int server, int sport, int flags) {
+        return tcp(BACK_MAC, RS_MAC[server], RS[server], 8080, CLIENT, sport, flags);
+    }
+
+    /** The live destination of a real server in the latest published schedule. */
+    private Destination published(int server) {
+        return latest.get(WEB).destinations().stream().filter(x -> x.addrLo() == u(RS[server])).findFirst()
+                .orElseThrow();
+    }
+
     /** SYN, the real server's SYN-ACK back through the director, ACK: the connection is ESTABLISHED. */
     private int establish(int sport) {
         assertEquals(Outcome.FORWARDED_IN, d.receive(clientTcp(sport, SYN)));
         int server = rsIndex(d.only().parse().dstLo);
-        assertEquals(Outcome.FORWARDED_OUT, d.receive(tcp(BACK_MAC, RS_MAC[server], RS[server], 8080, CLIENT, sport, SYN | ACK)));
+        assertEquals(Outcome.FORWARDED_OUT, d.receive(reply(server, sport, SYN | ACK)));
         assertEquals(Outcome.FORWARDED_IN, d.receive(clientTcp(sport, ACK)));
         return server;
     }
@@ -144,7 +157,7 @@ class ReloadKeepsConnectionsTest {
         assertEquals(1, in.port());
         assertEquals(u(RS[server]), f.dstLo);
         assertEquals(8080, f.dstPort);
-        assertEquals(Outcome.FORWARDED_OUT, d.receive(tcp(BACK_MAC, RS_MAC[server], RS[server], 8080, CLIENT, sport, ACK)));
+        assertEquals(Outcome.FORWARDED_OUT, d.receive(reply(server, sport, ACK)));
         ParsedFrame out = d.only().parse();
         assertEquals(u(VIP), out.srcLo);
         assertEquals(80, out.srcPort);
@@ -168,7 +181,7 @@ class ReloadKeepsConnectionsTest {
         victim = establish(40000);
         other = establish(40001);
         assertNotEquals(victim, other);
-        victimDest = latest.get(WEB).destinations().stream().filter(x -> x.addrLo() == u(RS[victim])).findFirst().orElseThrow();
+        victimDest = published(victim);
 
         assertEquals(1, reload(rules(other)).destinations().draining());
     }
@@ -186,8 +199,7 @@ class ReloadKeepsConnectionsTest {
     void reAddingTheDrainingServerRestoresTheSameDestination() {
         assertEquals(1, reload(rules(victim, other)).destinations().restored());
 
-        assertSame(victimDest, latest.get(WEB).destinations().stream()
-                .filter(x -> x.addrLo() == u(RS[victim])).findFirst().orElseThrow());
+        assertSame(victimDest, published(victim));
         assertEquals(1, victimDest.weight());
         assertStillServedBy(40000, victim);
         assertTrue(newConnectionsGoTo(41000).contains(victim));

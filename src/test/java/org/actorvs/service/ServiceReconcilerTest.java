@@ -12,6 +12,7 @@ import java.util.List;
 
 import org.actorvs.sched.Flow;
 import org.actorvs.service.ServiceReconciler.Changes;
+import org.actorvs.service.ServiceReconciler.DestinationStatus;
 import org.junit.jupiter.api.Test;
 
 class ServiceReconcilerTest {
@@ -40,6 +41,15 @@ class ServiceReconcilerTest {
 
     private void connect(Destination dest) {
         registry.connectionBound(dest.id(), 0);
+    }
+
+    /** A and B live, then a target without A while A has a connection: A drains. */
+    private Destination drainingA() {
+        apply(B, A);
+        Destination a = live(A);
+        connect(a);
+        apply(B);
+        return a;
     }
 
     @Test
@@ -140,10 +150,7 @@ class ServiceReconcilerTest {
 
     @Test
     void aDrainingDestinationStaysWhileItHasConnectionsAndTimeLeft() {
-        apply(B, A);
-        Destination a = live(A);
-        connect(a);
-        apply(B);
+        Destination a = drainingA();
 
         assertFalse(reconciler.expireDrained(DRAIN - 1).any());
         assertTrue(reconciler.draining(a));
@@ -166,10 +173,7 @@ class ServiceReconcilerTest {
 
     @Test
     void aDrainingDestinationIsRemovedWhenTheDrainTimeoutPasses() {
-        apply(B, A);
-        Destination a = live(A);
-        connect(a);
-        apply(B);
+        Destination a = drainingA();
 
         Changes c = reconciler.expireDrained(DRAIN);
 
@@ -180,10 +184,7 @@ class ServiceReconcilerTest {
 
     @Test
     void aDrainingDestinationAddedAgainIsRestoredWithTheNewSettings() {
-        apply(B, A);
-        Destination a = live(A);
-        connect(a);
-        apply(B);
+        Destination a = drainingA();
 
         Changes c = apply(A.withWeight(3), B);
 
@@ -261,13 +262,11 @@ class ServiceReconcilerTest {
 
     @Test
     void theStatusListsWeightsCountersAndTheDrainFlag() {
-        apply(B, A);
-        connect(live(A));
-        apply(B);
+        drainingA();
 
         assertEquals(List.of(
-                new ServiceReconciler.DestinationStatus(ip("10.0.0.2"), 8080, ForwardingMethod.DROUTE, 1, 0, 0, 0, false),
-                new ServiceReconciler.DestinationStatus(ip("10.0.0.1"), 8080, ForwardingMethod.DROUTE, 0, 1, 0, 0, true)),
+                new DestinationStatus(ip("10.0.0.2"), 8080, ForwardingMethod.DROUTE, 1, 0, 0, 0, false),
+                new DestinationStatus(ip("10.0.0.1"), 8080, ForwardingMethod.DROUTE, 0, 1, 0, 0, true)),
                 reconciler.status());
     }
 }
