@@ -3,6 +3,7 @@ package org.actorvs.runtime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -15,6 +16,10 @@ import org.actorvs.forward.Port;
 import org.actorvs.io.Injector;
 import org.actorvs.io.PacketIo;
 import org.actorvs.service.DestinationRegistry;
+import org.actorvs.service.DestinationSpec;
+import org.actorvs.service.RuleSet;
+import org.actorvs.service.Schedule;
+import org.actorvs.service.ServiceKey;
 import org.actorvs.service.ScheduleUpdate;
 import org.actorvs.service.ServiceTable;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -41,20 +46,29 @@ public final class Director implements AutoCloseable {
     static final int BATCH_BYTES = 256 * 1024;
     static final int BATCH_FRAMES = 512;
     private static final Duration ASK_TIMEOUT = Duration.ofSeconds(10);
+    /** How often draining destinations are checked for their last connection. */
+    private static final Duration DRAIN_CHECK = Duration.ofSeconds(1);
+    private static final long PUBLISH_POLL_MILLIS = 5;
 
     private final DirectorSetup setup;
     private final PacketIo io;
     private final ActorSystem<Void> system;
     private final List<ActorRef<PacketShard.Command>> shards;
     private final ActorRef<ScheduleUpdate> publisher;
+    private final ActorRef<ServiceDirectory.Command> directory;
     private final DestinationRegistry registry;
     private final AtomicReference<ServiceAddresses> addresses;
-    private final AtomicReference<ServiceTable> published;
+    private final AtomicReference<Map<ServiceKey, Schedule>> published;
     private final List<Injector> injectors;
     private final List<CaptureLoop> captures = new ArrayList<>();
     private final List<Thread> captureThreads = new ArrayList<>();
 
-    private record Started(List<ActorRef<PacketShard.Command>> shards, ActorRef<ScheduleUpdate> publisher) {
+    private record Started(List<ActorRef<PacketShard.Command>> shards, ActorRef<ScheduleUpdate> publisher,
+            ActorRef<ServiceDirectory.Command> directory) {
+    }
+
+    /** What applying a rule set did. */
+    public record Applied(int services, ServiceDirectory.Summary summary) {
     }
 
     private Director(DirectorSetup setup, PacketIo io, boolean live) {
@@ -62,7 +76,7 @@ public final class Director implements AutoCloseable {
         this.io = io;
         this.registry = new DestinationRegistry();
         this.addresses = new AtomicReference<>(ServiceAddresses.of(ServiceTable.EMPTY, setup.ports()));
-        this.published = new AtomicReference<>(ServiceTable.EMPTY);
+        this.published = new AtomicReference<>(Map.of());
         this.injectors = new ArrayList<>();
         List<ShardCore> cores = new ArrayList<>();
         Port[] ports = setup.ports().toArray(new Port[0]);
@@ -85,13 +99,16 @@ public final class Director implements AutoCloseable {
             }
             ActorRef<ScheduleUpdate> pub = ctx.spawn(
                     ServiceTablePublisher.create(refs, setup.ports(), addresses, published), "service-table");
-            started.complete(new Started(List.copyOf(refs), pub));
+            ActorRef<ServiceDirectory.Command> dir = ctx.spawn(ServiceDirectory.create(registry, List.of(pub),
+                    DRAIN_CHECK, System::nanoTime), "services");
+            started.complete(new Started(List.copyOf(refs), pub, dir));
             return Behaviors.empty();
         });
         this.system = ActorSystem.create(guardian, "actorvs", systemConfig());
         Started s = started.join();
         this.shards = s.shards();
         this.publisher = s.publisher();
+        this.directory = s.directory();
         if (live) {
             for (int p = 0; p < ports.length; p++) {
                 CaptureLoop loop = new CaptureLoop(io, p, newDispatcher());
@@ -135,6 +152,56 @@ public final class Director implements AutoCloseable {
                 (port, buffer, offset, length, ts) -> { }, addresses::get);
     }
 
+    /**
+     * Applies a rule set as a diff of the running services and returns once every shard has been
+     * handed the resulting service table (so the next frame sent to a shard sees it).
+     */
+    public Applied apply(RuleSet rules, Duration drainTimeout) {
+        ServiceDirectory.Summary summary = AskPattern.<ServiceDirectory.Command, ServiceDirectory.Summary>ask(directory,
+                r -> new ServiceDirectory.ApplyRules(rules, drainTimeout, r), ASK_TIMEOUT.multipliedBy(2),
+                system.scheduler()).toCompletableFuture().join();
+        if (!summary.errors().isEmpty()) {
+            throw new IllegalStateException("services refused: " + String.join("; ", summary.errors()));
+        }
+        long deadline = System.nanoTime() + ASK_TIMEOUT.toNanos();
+        while (!published(rules)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the shards were not given the services within " + ASK_TIMEOUT);
+            }
+            try {
+                Thread.sleep(PUBLISH_POLL_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while services were published", e);
+            }
+        }
+        return new Applied(rules.services().size(), summary);
+    }
+
+    /**
+     * Whether the shards were last handed exactly the rule set's services, each with at least its
+     * configured destinations at their configured weights (draining ones may still be there).
+     */
+    private boolean published(RuleSet rules) {
+        Map<ServiceKey, Schedule> now = published.get();
+        if (now.size() != rules.services().size()) {
+            return false;
+        }
+        for (RuleSet.Service s : rules.services()) {
+            Schedule schedule = now.get(s.key());
+            if (schedule == null) {
+                return false;
+            }
+            for (DestinationSpec d : s.destinations()) {
+                if (schedule.destinations().stream().noneMatch(x -> x.address().equals(d.address())
+                        && x.port() == d.port() && x.weight() == d.weight())) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
     public List<ActorRef<PacketShard.Command>> shards() {
         return shards;
     }
@@ -159,8 +226,8 @@ public final class Director implements AutoCloseable {
         return addresses;
     }
 
-    /** The service table the shards were last given. */
-    public ServiceTable services() {
+    /** The schedules the shards were last given, by service. */
+    public Map<ServiceKey, Schedule> services() {
         return published.get();
     }
 

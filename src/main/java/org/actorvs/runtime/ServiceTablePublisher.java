@@ -27,7 +27,7 @@ public final class ServiceTablePublisher {
     }
 
     public static Behavior<ScheduleUpdate> create(List<ActorRef<PacketShard.Command>> shards, List<Port> ports,
-            AtomicReference<ServiceAddresses> addresses, AtomicReference<ServiceTable> published) {
+            AtomicReference<ServiceAddresses> addresses, AtomicReference<Map<ServiceKey, Schedule>> published) {
         Map<ServiceKey, Schedule> schedules = new LinkedHashMap<>();
         return Behaviors.receive(ScheduleUpdate.class)
                 .onMessage(ScheduleUpdate.class, u -> {
@@ -41,7 +41,7 @@ public final class ServiceTablePublisher {
                         s.tell(new PacketShard.ServicesChanged(table));
                     }
                     addresses.set(ServiceAddresses.of(table, ports));
-                    published.set(table);
+                    published.set(Map.copyOf(schedules));
                     return Behaviors.same();
                 })
                 .build();
