@@ -110,11 +110,35 @@ class PacketProcessorServicesTest {
         return DirectorFixture.clientUdp(sport, SIP_PORT, message.getBytes(StandardCharsets.US_ASCII));
     }
 
-    private static VirtualService sipService(DirectorFixture d, int flags) {
+    /** A director with one persistent {@code --pe sip} UDP service over three real servers. */
+    private static DirectorFixture sipDirector(int flags) {
+        DirectorFixture d = new DirectorFixture();
         VirtualService vs = d.virtualService(IpProtocol.UDP, SIP_PORT, "rr", Schedule.SVC_F_PERSISTENT | flags,
                 ForwardingMethod.MASQ, 3, SIP_PORT);
         vs.setPersistence(360, 0xFFFF_FFFF, Schedule.PE_SIP);
-        return vs;
+        d.services(DirectorFixture.schedule(vs));
+        return d;
+    }
+
+    /** Sends a SIP request from the client's {@code sport} and returns the real server it went to. */
+    private static long sipServer(DirectorFixture d, int sport, String headers) {
+        assertEquals(Outcome.FORWARDED_IN, d.receive(sip(sport, headers)));
+        return forwardedTo(d);
+    }
+
+    /**
+     * A persistent service over three servers that a client has used once; then the server it got
+     * is set to weight 0 and the service republished. Returns that server's address.
+     */
+    private static long quiesceTheClientsServer(DirectorFixture d) {
+        VirtualService vs = persistent(d, IpProtocol.TCP, 80, 3, 8080, 300, 0xFFFF_FFFF);
+        d.services(DirectorFixture.schedule(vs));
+        d.receive(syn(CLIENT, 40000, 80));
+        long first = forwardedTo(d);
+        Destination quiesced = vs.destinations().stream().filter(x -> x.addrLo() == first).findFirst().orElseThrow();
+        vs.editDestination(quiesced, ForwardingMethod.MASQ, 0, 0, 0);
+        d.services(DirectorFixture.schedule(vs));
+        return first;
     }
 
     // ---------------------------------------------------------------- firewall-mark services
@@ -311,13 +335,7 @@ class PacketProcessorServicesTest {
     @Test
     void expireQuiescentTemplateSendsTheClientOfAWeightZeroServerElsewhere() {
         DirectorFixture d = new DirectorFixture(IpvsSettings.defaults().toBuilder().expireQuiescentTemplate(true).build());
-        VirtualService vs = persistent(d, IpProtocol.TCP, 80, 3, 8080, 300, 0xFFFF_FFFF);
-        d.services(DirectorFixture.schedule(vs));
-        d.receive(syn(CLIENT, 40000, 80));
-        long first = forwardedTo(d);
-        Destination quiesced = vs.destinations().stream().filter(x -> x.addrLo() == first).findFirst().orElseThrow();
-        vs.editDestination(quiesced, ForwardingMethod.MASQ, 0, 0, 0);
-        d.services(DirectorFixture.schedule(vs));
+        long first = quiesceTheClientsServer(d);
 
         d.receive(syn(CLIENT, 40001, 80));
 
@@ -331,13 +349,7 @@ class PacketProcessorServicesTest {
     @Test
     void byDefaultAClientStaysOnItsQuiescentServer() {
         DirectorFixture d = new DirectorFixture();
-        VirtualService vs = persistent(d, IpProtocol.TCP, 80, 3, 8080, 300, 0xFFFF_FFFF);
-        d.services(DirectorFixture.schedule(vs));
-        d.receive(syn(CLIENT, 40000, 80));
-        long first = forwardedTo(d);
-        Destination quiesced = vs.destinations().stream().filter(x -> x.addrLo() == first).findFirst().orElseThrow();
-        vs.editDestination(quiesced, ForwardingMethod.MASQ, 0, 0, 0);
-        d.services(DirectorFixture.schedule(vs));
+        long first = quiesceTheClientsServer(d);
 
         d.receive(syn(CLIENT, 40001, 80));
 
@@ -379,45 +391,34 @@ class PacketProcessorServicesTest {
 
     @Test
     void twoSipCallsOfOneClientWithDifferentCallIdsGoToDifferentServers() {
-        DirectorFixture d = new DirectorFixture();
-        d.services(DirectorFixture.schedule(sipService(d, 0)));
+        DirectorFixture d = sipDirector(0);
 
-        d.receive(sip(5060, "Call-ID: a84b4c76e66710@pc33.example.org\r\n"));
-        long first = forwardedTo(d);
-        d.receive(sip(5062, "Call-ID: f81d4fae7dec11d0@pc33.example.org\r\n"));
+        long first = sipServer(d, 5060, "Call-ID: a84b4c76e66710@pc33.example.org\r\n");
 
-        assertNotEquals(first, forwardedTo(d));
+        assertNotEquals(first, sipServer(d, 5062, "Call-ID: f81d4fae7dec11d0@pc33.example.org\r\n"));
     }
 
     @Test
     void theSameCallIdFromAnotherClientPortGoesToTheSameServer() {
-        DirectorFixture d = new DirectorFixture();
-        d.services(DirectorFixture.schedule(sipService(d, 0)));
-        d.receive(sip(5060, "Call-ID: a84b4c76e66710@pc33.example.org\r\n"));
-        long first = forwardedTo(d);
+        DirectorFixture d = sipDirector(0);
+        long first = sipServer(d, 5060, "Call-ID: a84b4c76e66710@pc33.example.org\r\n");
 
         for (int port = 5061; port < 5064; port++) {
-            d.receive(sip(port, "Call-ID: a84b4c76e66710@pc33.example.org\r\n"));
-            assertEquals(first, forwardedTo(d));
+            assertEquals(first, sipServer(d, port, "Call-ID: a84b4c76e66710@pc33.example.org\r\n"));
         }
     }
 
     @Test
     void theCompactCallIdHeaderInAnyCaseNamesTheSameCall() {
-        DirectorFixture d = new DirectorFixture();
-        d.services(DirectorFixture.schedule(sipService(d, 0)));
-        d.receive(sip(5060, "CALL-ID: a84b4c76e66710\r\n"));
-        long first = forwardedTo(d);
+        DirectorFixture d = sipDirector(0);
+        long first = sipServer(d, 5060, "CALL-ID: a84b4c76e66710\r\n");
 
-        d.receive(sip(5061, "i: a84b4c76e66710\r\n"));
-
-        assertEquals(first, forwardedTo(d));
+        assertEquals(first, sipServer(d, 5061, "i: a84b4c76e66710\r\n"));
     }
 
     @Test
     void aSipDatagramWithoutCallIdIsDropped() {
-        DirectorFixture d = new DirectorFixture();
-        d.services(DirectorFixture.schedule(sipService(d, 0)));
+        DirectorFixture d = sipDirector(0);
 
         assertEquals(Outcome.NO_PERSISTENCE_DATA, d.receive(sip(5060, "From: <sip:alice@example.org>\r\n")));
 
@@ -427,9 +428,8 @@ class PacketProcessorServicesTest {
 
     @Test
     void aSipTemplateKeepsItsCallIdForTheSyncProtocol() {
-        DirectorFixture d = new DirectorFixture();
-        d.services(DirectorFixture.schedule(sipService(d, 0)));
-        d.receive(sip(5060, "Call-ID: a84b4c76e66710@pc33\r\n"));
+        DirectorFixture d = sipDirector(0);
+        sipServer(d, 5060, "Call-ID: a84b4c76e66710@pc33\r\n");
         int conn = d.table.lookupIn(IpProtocol.UDP, 4, 0, u(CLIENT), 5060, 0, u(VIP), SIP_PORT);
         int t = d.table.control(conn);
 
@@ -444,15 +444,12 @@ class PacketProcessorServicesTest {
 
     @Test
     void withOnePacketSchedulingEachCallOfOneFlowGetsItsOwnServer() {
-        DirectorFixture d = new DirectorFixture();
-        d.services(DirectorFixture.schedule(sipService(d, Schedule.SVC_F_ONEPACKET)));
+        DirectorFixture d = sipDirector(Schedule.SVC_F_ONEPACKET);
         Set<Long> servers = new HashSet<>();
 
         for (int call = 0; call < 3; call++) {
-            d.receive(sip(5060, "Call-ID: call" + call + "@pc33\r\n"));
-            long server = forwardedTo(d);
-            d.receive(sip(5060, "Call-ID: call" + call + "@pc33\r\n"));
-            assertEquals(server, forwardedTo(d));
+            long server = sipServer(d, 5060, "Call-ID: call" + call + "@pc33\r\n");
+            assertEquals(server, sipServer(d, 5060, "Call-ID: call" + call + "@pc33\r\n"));
             servers.add(server);
         }
 
