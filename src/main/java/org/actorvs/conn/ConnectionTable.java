@@ -4,6 +4,8 @@ import java.security.SecureRandom;
 import java.util.Objects;
 import java.util.function.IntConsumer;
 
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
 import org.agrona.collections.Int2IntCounterMap;
 
 /**
@@ -25,6 +27,11 @@ import org.agrona.collections.Int2IntCounterMap;
  *
  * <p>Addresses follow the project convention (af 4|6, hi, lo). IPv6 entries keep their three
  * addresses in an {@link Ipv6Pool} record whose number sits in the client-address slot.
+ *
+ * <p>Templates of a persistence-engine service carry the engine's data (a SIP Call-ID) in a side
+ * store, created on first use. Such a template is hashed with its data mixed in, as
+ * ip_vs_conn_hashkey_param() uses the engine's hashkey_raw, so that the many dialogs of one SIP
+ * proxy do not pile up in one probe run.
  */
 public final class ConnectionTable {
     /** No entry. */
@@ -59,6 +66,9 @@ public final class ConnectionTable {
     private static final int MODE_IN = 0;
     private static final int MODE_OUT = 1;
     private static final int MODE_TEMPLATE = 2;
+    private static final int MODE_TEMPLATE_PE = 3;
+    /** The ports ip_vs_check_template() gives an invalidated template, so no lookup finds it again. */
+    private static final int INVALID_TEMPLATE_PORT = 0xFFFF;
 
     private static final long UNSIGNED_INT = 0xFFFFFFFFL;
 
@@ -87,6 +97,11 @@ public final class ConnectionTable {
     private final TimerWheel.Expirer expirer = this::expire;
     private Int2IntCounterMap spilledCounts;
     private ExpiryListener listener;
+    private PeDataStore peData;
+    /** The engine data a MODE_TEMPLATE_PE probe compares, set for the probe's duration. */
+    private DirectBuffer probePe;
+    private int probePeOffset;
+    private int probePeLength;
 
     private int highWater;
     private int freeHead = NONE;
@@ -165,12 +180,36 @@ public final class ConnectionTable {
         return find(MODE_TEMPLATE, protocol, af, cHi, cLo, cport, vHi, vLo, vport);
     }
 
+    /**
+     * A persistence template that also carries the engine data {@code pe[offset, offset+length)}
+     * (ip_vs_ct_in_get() with p->pe_data, matching as ip_vs_sip_ct_match(): the same fields as
+     * {@link #lookupTemplate} and equal data). Templates without data never match here, nor do
+     * templates with data match {@link #lookupTemplate}.
+     */
+    public int lookupTemplate(int protocol, int af, long cHi, long cLo, int cport, long vHi, long vLo, int vport,
+                              DirectBuffer pe, int offset, int length) {
+        if (peData == null || peData.size() == 0) {
+            return NONE;
+        }
+        probePe = pe;
+        probePeOffset = offset;
+        probePeLength = length;
+        try {
+            return find(MODE_TEMPLATE_PE, protocol, af, cHi, cLo, cport, vHi, vLo, vport);
+        } finally {
+            probePe = null;
+        }
+    }
+
     private int find(int mode, int protocol, int af, long aHi, long aLo, int aPort, long bHi, long bLo, int bPort) {
         if (af != 4 && af != 6) {
             return NONE;
         }
         boolean v6 = af == 6;
         long hash = keyHash(protocol, v6, aHi, aLo, aPort);
+        if (mode == MODE_TEMPLATE_PE) {
+            hash = withPeHash(hash, peHash(probePe, probePeOffset, probePeLength));
+        }
         int tag = index.tag(hash);
         for (int pos = index.home(hash); ; pos = index.next(pos)) {
             int value = index.at(pos);
@@ -204,9 +243,16 @@ public final class ConnectionTable {
                     return port(k, DPORT_SHIFT) == bPort && addressEquals(e, Ipv6Pool.DESTINATION, bHi, bLo);
                 }
                 return port(k, VPORT_SHIFT) == bPort && addressEquals(e, Ipv6Pool.VIRTUAL, bHi, bLo);
-            default:
+            case MODE_TEMPLATE:
                 return (f & ConnFlags.TEMPLATE) != 0 && port(k, VPORT_SHIFT) == bPort
-                        && addressEquals(e, Ipv6Pool.VIRTUAL, bHi, bLo);
+                        && addressEquals(e, Ipv6Pool.VIRTUAL, bHi, bLo) && peSlot(e) < 0;
+            default:
+                if ((f & ConnFlags.TEMPLATE) == 0 || port(k, VPORT_SHIFT) != bPort
+                        || !addressEquals(e, Ipv6Pool.VIRTUAL, bHi, bLo)) {
+                    return false;
+                }
+                int slot = peSlot(e);
+                return slot >= 0 && peData.equals(slot, probePe, probePeOffset, probePeLength);
         }
     }
 
@@ -221,6 +267,19 @@ public final class ConnectionTable {
      */
     public int insert(int protocol, int af, long cHi, long cLo, int cport, long vHi, long vLo, int vport,
                       long dHi, long dLo, int dport, int flags, int destId, int control, long nowNanos) {
+        return insert(protocol, af, cHi, cLo, cport, vHi, vLo, vport, dHi, dLo, dport, flags, destId, control,
+                nowNanos, null, 0, 0);
+    }
+
+    /**
+     * {@link #insert} for a template that keeps persistence-engine data {@code pe[offset,
+     * offset+length)}, 1..255 bytes (ip_vs_conn_new() taking over p->pe_data): the data is copied to
+     * the side store, freed when the template is released, and mixed into the template's hash.
+     * {@code pe == null} inserts without data.
+     */
+    public int insert(int protocol, int af, long cHi, long cLo, int cport, long vHi, long vLo, int vport,
+                      long dHi, long dLo, int dport, int flags, int destId, int control, long nowNanos,
+                      DirectBuffer pe, int offset, int length) {
         if (af != 4 && af != 6) {
             return NONE;
         }
@@ -228,6 +287,13 @@ public final class ConnectionTable {
         if (e == NONE) {
             refusedFull++;
             return NONE;
+        }
+        if (pe != null && (flags & ConnFlags.TEMPLATE) != 0) {
+            if (peData == null) {
+                peData = new PeDataStore(capacity);
+            }
+            // Cannot fail: the store may hold as many data as the table has entries.
+            peData.attach(e, pe, offset, length, peHash(pe, offset, length));
         }
         int f = flags & PUBLIC_FLAGS & ~ConnFlags.HASHED;
         if (af == 6) {
@@ -379,6 +445,21 @@ public final class ConnectionTable {
         }
     }
 
+    /**
+     * ip_vs_check_template()'s invalidation: a template whose destination may no longer be used gets
+     * ports 0xFFFF (client port 0) and is rehashed, so that lookups miss it and a new template can
+     * take its key, while the connections it controls keep their link. Its timer runs on.
+     */
+    public void invalidateTemplate(int i) {
+        if (port(key[i], VPORT_SHIFT) == INVALID_TEMPLATE_PORT || (flags[i] & ConnFlags.HASHED) == 0) {
+            return;
+        }
+        unhash(i);
+        long k = key[i] & ~(PORT_MASK << CPORT_SHIFT | PORT_MASK << VPORT_SHIFT | PORT_MASK << DPORT_SHIFT);
+        key[i] = k | (long) INVALID_TEMPLATE_PORT << VPORT_SHIFT | (long) INVALID_TEMPLATE_PORT << DPORT_SHIFT;
+        hash(i);
+    }
+
     // ---------------------------------------------------------------- expiry
 
     /**
@@ -421,6 +502,22 @@ public final class ConnectionTable {
         }
     }
 
+    /**
+     * Expires an entry at once, as ip_vs_conn_put() runs ip_vs_conn_expire() directly for a
+     * one-packet connection: it is released now, before the next packet, so its destination's
+     * counters are back where they were when the scheduler runs again. An entry that still controls
+     * others is re-armed for 60 s instead. Returns whether it was released.
+     */
+    public boolean expireImmediately(int i, ExpiryListener listener, long nowNanos) {
+        ExpiryListener outer = this.listener;
+        this.listener = listener;
+        try {
+            return expire(i, nowNanos);
+        } finally {
+            this.listener = outer;
+        }
+    }
+
     private boolean expire(int e, long nowNanos) {
         if (controlledCount(e) > 0) {
             timeout[e] = CONTROLLER_REARM_SECONDS;
@@ -458,6 +555,9 @@ public final class ConnectionTable {
         }
         if ((f & AF6) != 0) {
             ipv6.release(caddr[e]);
+        }
+        if (peData != null && (f & ConnFlags.TEMPLATE) != 0) {
+            peData.free(e);
         }
         flags[e] = 0;
         control[e] = freeHead;
@@ -512,6 +612,9 @@ public final class ConnectionTable {
                 + index.footprintBytes() + wheel.footprintBytes() + ipv6.footprintBytes();
         if (spilledCounts != null) {
             bytes += 8L * spilledCounts.capacity();
+        }
+        if (peData != null) {
+            bytes += peData.footprintBytes();
         }
         return bytes;
     }
@@ -657,6 +760,25 @@ public final class ConnectionTable {
         ext[i] = x;
     }
 
+    /**
+     * Length of the persistence-engine data a template carries (cp->pe_data_len), 0 for none. Only
+     * the SIP engine exists, so data always means engine "sip" (what sync v1 sends as PE_NAME).
+     */
+    public int peDataLength(int i) {
+        int slot = peSlot(i);
+        return slot < 0 ? 0 : peData.length(slot);
+    }
+
+    /** Copies the template's persistence-engine data to {@code dst} at {@code offset}; returns its length. */
+    public int peData(int i, MutableDirectBuffer dst, int offset) {
+        int slot = peSlot(i);
+        if (slot < 0) {
+            return 0;
+        }
+        peData.copy(slot, dst, offset);
+        return peData.length(slot);
+    }
+
     // ---------------------------------------------------------------- internals
 
     private void hash(int e) {
@@ -689,8 +811,28 @@ public final class ConnectionTable {
     private long entryHash(int e) {
         long k = key[e];
         boolean v6 = (flags[e] & AF6) != 0;
-        return keyHash(protocolOf(k), v6, addressHi(e, Ipv6Pool.CLIENT),
+        long h = keyHash(protocolOf(k), v6, addressHi(e, Ipv6Pool.CLIENT),
                 addressLo(e, Ipv6Pool.CLIENT), port(k, CPORT_SHIFT));
+        int slot = peSlot(e);
+        return slot < 0 ? h : withPeHash(h, peData.hash(slot));
+    }
+
+    /** The side-store slot of a template's engine data, or -1. */
+    private int peSlot(int e) {
+        return peData == null || (flags[e] & ConnFlags.TEMPLATE) == 0 ? -1 : peData.slotOf(e);
+    }
+
+    // FNV-1a over the data, then keyed like every other hash of the table.
+    private int peHash(DirectBuffer b, int offset, int length) {
+        int h = 0x811C9DC5;
+        for (int i = 0; i < length; i++) {
+            h = (h ^ (b.getByte(offset + i) & 0xFF)) * 0x01000193;
+        }
+        return (int) mix(h ^ seed1);
+    }
+
+    private static long withPeHash(long keyHash, int peHash) {
+        return mix(keyHash ^ (peHash & UNSIGNED_INT) << 16);
     }
 
     private long keyHash(int protocol, boolean v6, long hi, long lo, int port) {

@@ -40,6 +40,11 @@ public enum Outcome {
     DESTINATION_UNAVAILABLE(Kind.DROPPED),
     /** The connection table is full. */
     TABLE_FULL(Kind.DROPPED),
+    /**
+     * A persistence engine found no data in a packet that would start a connection (--pe sip: no
+     * usable Call-ID, or not UDP); ip_vs_sched_persist() drops it (*ignored = -1), no ICMP.
+     */
+    NO_PERSISTENCE_DATA(Kind.DROPPED),
     /** No route to the next hop. */
     NO_ROUTE(Kind.DROPPED),
     /** The next hop's MAC address is not known yet; resolution was requested. */

@@ -212,16 +212,21 @@ public final class PacketProcessor {
                     && ((f.tcpFlags & TcpFlyweight.RST) != 0 || !(syn || settings.sloppyTcp()))) {
                 return Outcome.NOT_SCHEDULABLE;
             }
-            Schedule svc = services.find(f.ipVersion, 0, protocol, f.dstHi, f.dstLo, f.dstPort);
+            // The fwmark services' match rules stand in for the netfilter mark (skb->mark).
+            int mark = services.mark(f.ipVersion, protocol, f.srcHi, f.srcLo, f.dstHi, f.dstLo, f.dstPort);
+            Schedule svc = services.find(f.ipVersion, mark, protocol, f.dstHi, f.dstLo, f.dstPort);
             if (svc == null) {
                 return Outcome.NO_SERVICE;
             }
-            cp = scheduler.schedule(svc, f, settings, nowNanos);
+            cp = scheduler.schedule(svc, buffer, f, settings, nowNanos);
             if (cp == ConnectionScheduler.IGNORED) {
                 return Outcome.NOT_SCHEDULABLE;
             }
             if (cp == ConnectionScheduler.FAILED) {
                 return Outcome.TABLE_FULL;
+            }
+            if (cp == ConnectionScheduler.NO_PE_DATA) {
+                return Outcome.NO_PERSISTENCE_DATA;
             }
             if (cp == ConnectionScheduler.NO_DESTINATION) {
                 return leave(svc, buffer, offset, nowNanos);
@@ -247,8 +252,10 @@ public final class PacketProcessor {
         }
         Outcome o = transmit(cp, flags & ConnFlags.FWD_MASK, buffer, offset, nowNanos);
         if ((flags & ConnFlags.ONE_PACKET) != 0) {
-            // One-packet scheduling: the entry served this datagram only (ip_vs_conn_put on OPS).
-            table.expireNow(cp);
+            // One-packet scheduling: the entry served this datagram only and goes now, as
+            // ip_vs_conn_put() expires an OPS connection at once, so the next datagram is scheduled
+            // afresh against unchanged destination counters.
+            table.expireImmediately(cp, null, nowNanos);
         } else {
             table.incrementInPkts(cp);
         }
@@ -277,8 +284,7 @@ public final class PacketProcessor {
     /**
      * ip_vs_leave(): a service matched but no destination could take the packet. FTP services let
      * packets for other ports of their address pass; everyone else gets ICMP port unreachable.
-     * (cache_bypass applies to firewall-mark services only; the packet path does not match marks
-     * yet, so it is not offered.)
+     * (The kernel's cache_bypass for firewall-mark services is not offered.)
      */
     private Outcome leave(Schedule svc, MutableDirectBuffer buffer, int offset, long nowNanos) {
         if (svc.port() == Schedule.FTP_PORT && frame.dstPort != Schedule.FTP_PORT) {

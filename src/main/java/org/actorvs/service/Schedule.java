@@ -15,19 +15,57 @@ import org.actorvs.sched.Scheduler;
  * @param flags        the kernel's IP_VS_SVC_F_* values (uapi ip_vs.h)
  * @param netmaskHi    persistence granularity: the client address is ANDed with (netmaskHi,
  *                     netmaskLo) — for IPv4 hi 0 and lo the mask, e.g. 0xFFFFFFFF for /32
- * @param peName       the persistence engine's name ("sip"), or null
+ * @param peName       the persistence engine's name ("sip"), or null (or "") for none
  * @param destinations in the kernel's list order: most recently added first
+ * @param matchRules   for a firewall-mark service, the rules that give packets its mark (see
+ *                     {@link FwmarkClassifier}); empty otherwise
  */
 public record Schedule(int af, int protocol, long vaddrHi, long vaddrLo, int port, int fwmark, int flags,
         int persistentTimeoutSeconds, long netmaskHi, long netmaskLo, String peName, Scheduler scheduler,
-        List<Destination> destinations) {
+        List<Destination> destinations, List<FwmarkRule> matchRules) {
     public static final int SVC_F_PERSISTENT = VirtualService.SVC_F_PERSISTENT;
     public static final int SVC_F_ONEPACKET = VirtualService.SVC_F_ONEPACKET;
     /** ip_vs_core.c FTPPORT: persistence templates and service lookup treat FTP services specially. */
     public static final int FTP_PORT = 21;
 
+    /** The SIP persistence engine (ip_vs_pe_sip.c), the one engine the kernel has. */
+    public static final String PE_SIP = "sip";
+
     public Schedule {
         destinations = List.copyOf(destinations);
+        matchRules = List.copyOf(matchRules);
+    }
+
+    /** A schedule without match rules (an address service, or a fwmark service marked elsewhere). */
+    public Schedule(int af, int protocol, long vaddrHi, long vaddrLo, int port, int fwmark, int flags,
+            int persistentTimeoutSeconds, long netmaskHi, long netmaskLo, String peName, Scheduler scheduler,
+            List<Destination> destinations) {
+        this(af, protocol, vaddrHi, vaddrLo, port, fwmark, flags, persistentTimeoutSeconds, netmaskHi, netmaskLo,
+                peName, scheduler, destinations, List.of());
+    }
+
+    /** Whether templates are keyed by the SIP Call-ID too ({@code --pe sip}). */
+    public boolean peSip() {
+        return PE_SIP.equals(peName);
+    }
+
+    /**
+     * The high word of the persistence mask for {@code netmask} in {@link ServiceSpec#netmask()}'s
+     * encoding (IPv4: the mask; IPv6: the prefix length), as ipv6_addr_prefix() applies it.
+     */
+    public static long netmaskHi(int af, int netmask) {
+        if (af == 4) {
+            return 0;
+        }
+        return netmask >= 64 ? -1L : netmask <= 0 ? 0 : -1L << (64 - netmask);
+    }
+
+    /** The low word of the persistence mask; see {@link #netmaskHi}. */
+    public static long netmaskLo(int af, int netmask) {
+        if (af == 4) {
+            return netmask & 0xFFFF_FFFFL;
+        }
+        return netmask <= 64 ? 0 : netmask >= 128 ? -1L : -1L << (128 - netmask);
     }
 
     public boolean persistent() {

@@ -58,19 +58,11 @@ public final class ServiceState {
     /** The immutable picture of the service as it is now, for the packet shards. */
     public Schedule snapshot() {
         final ServiceKey key = spec.key();
-        final long maskHi;
-        final long maskLo;
-        if (key.ipv6()) {
-            maskHi = prefixMask(spec.netmask(), 0);
-            maskLo = prefixMask(spec.netmask(), 64);
-        } else {
-            maskHi = 0;
-            maskLo = spec.netmask() & 0xFFFF_FFFFL;
-        }
         return new Schedule(key.af(), protocol(key), key.addressHi(), key.addressLo(), key.port(),
-            (int) key.fwmark(), service.flags(), spec.persistTimeout(), maskHi, maskLo,
+            (int) key.fwmark(), service.flags(), spec.persistTimeout(), Schedule.netmaskHi(key.af(), spec.netmask()),
+            Schedule.netmaskLo(key.af(), spec.netmask()),
             spec.persistenceEngine().isEmpty() ? null : spec.persistenceEngine(), service.scheduler(),
-            service.destinations());
+            service.destinations(), spec.matchRules());
     }
 
     /** The kernel's IP_VS_SVC_F_* word of a spec: persistent, one-packet and the scheduler bits. */
@@ -82,15 +74,6 @@ public final class ServiceState {
 
     private static int protocol(final ServiceKey key) {
         return key.isFwmark() ? 0 : key.protocol().ipProtocol();
-    }
-
-    /**
-     * The 64 bits of an IPv6 prefix mask that start at bit {@code from}: the prefix ip_vs_sched_persist()
-     * cuts the client address to with ipv6_addr_prefix().
-     */
-    static long prefixMask(final int prefixLength, final int from) {
-        final int bits = Math.max(0, Math.min(64, prefixLength - from));
-        return bits == 0 ? 0L : -1L << (64 - bits);
     }
 
     @Override

@@ -23,6 +23,7 @@ public final class ServiceTable {
     private final List<Destination> natRealServers6 = new ArrayList<>();
     /** The protocol of the service each IPv6 NAT real server belongs to (0 for fwmark services). */
     private final IntArrayList natRealServers6Protocol = new IntArrayList();
+    private final FwmarkClassifier classifier;
 
     public static final ServiceTable EMPTY = new ServiceTable(List.of());
 
@@ -55,10 +56,19 @@ public final class ServiceTable {
         }
         this.anyFtp = ftp;
         this.anyPortZero = zero;
+        this.classifier = FwmarkClassifier.of(all);
     }
 
     public List<Schedule> schedules() {
         return all;
+    }
+
+    /**
+     * The firewall mark the fwmark services' match rules give a packet, 0 for none: what netfilter's
+     * skb->mark is to the kernel's ip_vs_in(). See {@link FwmarkClassifier}.
+     */
+    public int mark(int af, int protocol, long sHi, long sLo, long dHi, long dLo, int dport) {
+        return classifier.mark(af, protocol, sHi, sLo, dHi, dLo, dport);
     }
 
     /**

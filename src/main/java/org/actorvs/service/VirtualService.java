@@ -37,6 +37,10 @@ public final class VirtualService {
     private volatile int flags;
     private volatile Scheduler scheduler;
     private volatile List<Destination> destinations = List.of();
+    private volatile int persistentTimeout;
+    private volatile int netmask;
+    private volatile String persistenceEngine = "";
+    private volatile List<FwmarkRule> matchRules = List.of();
 
     /**
      * @param fwmark    the firewall mark of a fwmark service (address and port then 0), else 0
@@ -59,6 +63,7 @@ public final class VirtualService {
         this.fwmark = fwmark;
         this.flags = flags;
         this.scheduler = Schedulers.create(scheduler, flags, destinations);
+        this.netmask = af == 6 ? ServiceSpec.DEFAULT_NETMASK_V6 : ServiceSpec.DEFAULT_NETMASK_V4;
     }
 
     public int af() {
@@ -91,6 +96,55 @@ public final class VirtualService {
 
     public Scheduler scheduler() {
         return scheduler;
+    }
+
+    /** Persistent timeout in seconds (svc->timeout), 0 when the service has none. */
+    public int persistentTimeout() {
+        return persistentTimeout;
+    }
+
+    /** Persistence granularity in {@link ServiceSpec#netmask()}'s encoding (IPv4 mask / IPv6 prefix length). */
+    public int netmask() {
+        return netmask;
+    }
+
+    /** The persistence mask's high word, for {@link Schedule#netmaskHi()}. */
+    public long netmaskHi() {
+        return Schedule.netmaskHi(af, netmask);
+    }
+
+    /** The persistence mask's low word, for {@link Schedule#netmaskLo()}. */
+    public long netmaskLo() {
+        return Schedule.netmaskLo(af, netmask);
+    }
+
+    /** The persistence engine's name ({@code --pe}), "" for none. */
+    public String persistenceEngine() {
+        return persistenceEngine;
+    }
+
+    /** For a firewall-mark service, the rules that give packets its mark. */
+    public List<FwmarkRule> matchRules() {
+        return matchRules;
+    }
+
+    /**
+     * Sets what ip_vs_add_service() / ip_vs_edit_service() take for persistence: svc->timeout,
+     * svc->netmask and svc->pe (the PERSISTENT bit itself is in {@link #flags()}). Templates already
+     * made keep the timeout they were made with, as in the kernel.
+     *
+     * @param netmask in {@link ServiceSpec#netmask()}'s encoding
+     * @param engine  persistence engine name, "" for none
+     */
+    public synchronized void setPersistence(final int timeoutSeconds, final int netmask, final String engine) {
+        this.persistentTimeout = timeoutSeconds;
+        this.netmask = netmask;
+        this.persistenceEngine = engine;
+    }
+
+    /** Replaces a firewall-mark service's match rules. */
+    public synchronized void setMatchRules(final List<FwmarkRule> rules) {
+        this.matchRules = List.copyOf(rules);
     }
 
     /** The destinations, most recently added first; an immutable snapshot. */

@@ -114,8 +114,11 @@ final class DirectorFixture {
                 persistentTimeout, 0, netmask, null, vs.scheduler(), vs.destinations());
     }
 
+    /** What the service's actor publishes, with the service's own persistence settings and match rules. */
     static Schedule schedule(VirtualService vs) {
-        return schedule(vs, 0, 0xFFFF_FFFFL);
+        return new Schedule(vs.af(), vs.protocol(), vs.addrHi(), vs.addrLo(), vs.port(), vs.fwmark(), vs.flags(),
+                vs.persistentTimeout(), vs.netmaskHi(), vs.netmaskLo(), vs.persistenceEngine(), vs.scheduler(),
+                vs.destinations(), vs.matchRules());
     }
 
     void services(Schedule... schedules) {

@@ -63,6 +63,17 @@ class ServiceStateTest {
     }
 
     @Test
+    void aFirewallMarkServiceSnapshotCarriesTheRulesThatGiveItsMark() {
+        FwmarkRule web = new FwmarkRule(java.util.Set.of(ServiceKey.Protocol.TCP), ip("192.0.2.1"), 32,
+                List.of(new FwmarkRule.PortRange(80, 80), new FwmarkRule.PortRange(443, 443)), ip("0.0.0.0"), 0);
+        Schedule s = new ServiceState(registry, ServiceSpec.of(ServiceKey.ofFwmark(7, false)).withMatchRule(web))
+                .snapshot();
+
+        assertEquals(List.of(web), s.matchRules());
+        assertEquals(7, new ServiceTable(List.of(s)).mark(4, 6, 0, 0xC6336401L, 0, 0xC0000201L, 443));
+    }
+
+    @Test
     void anEqualSpecIsNoEdit() {
         ServiceSpec spec = ServiceSpec.of(ServiceKey.of(ServiceKey.Protocol.TCP, ip("192.0.2.1"), 80));
         ServiceState state = new ServiceState(registry, spec);
