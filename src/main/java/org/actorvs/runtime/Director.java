@@ -14,6 +14,8 @@ import org.actorvs.forward.Egress;
 import org.actorvs.forward.PacketProcessor;
 import org.actorvs.forward.Port;
 import org.actorvs.io.Injector;
+import org.actorvs.io.NeighbourTable;
+import org.actorvs.io.OwnedAddresses;
 import org.actorvs.io.PacketIo;
 import org.actorvs.service.DestinationRegistry;
 import org.actorvs.service.DestinationSpec;
@@ -22,6 +24,7 @@ import org.actorvs.service.Schedule;
 import org.actorvs.service.ServiceKey;
 import org.actorvs.service.ScheduleUpdate;
 import org.actorvs.service.ServiceTable;
+import org.agrona.DirectBuffer;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -49,6 +52,8 @@ public final class Director implements AutoCloseable {
     /** How often draining destinations are checked for their last connection. */
     private static final Duration DRAIN_CHECK = Duration.ofSeconds(1);
     private static final long PUBLISH_POLL_MILLIS = 5;
+    /** Neighbour resolution timers run at this period (the kernel's retrans_time is 1 s). */
+    private static final Duration ARP_TICK = Duration.ofMillis(100);
 
     private final DirectorSetup setup;
     private final PacketIo io;
@@ -56,6 +61,8 @@ public final class Director implements AutoCloseable {
     private final List<ActorRef<PacketShard.Command>> shards;
     private final ActorRef<ScheduleUpdate> publisher;
     private final ActorRef<ServiceDirectory.Command> directory;
+    /** Null offline, where neighbours come from configuration. */
+    private final ActorRef<ArpActor.Command> arp;
     private final DestinationRegistry registry;
     private final AtomicReference<ServiceAddresses> addresses;
     private final AtomicReference<Map<ServiceKey, Schedule>> published;
@@ -64,20 +71,31 @@ public final class Director implements AutoCloseable {
     private final List<Thread> captureThreads = new ArrayList<>();
 
     private record Started(List<ActorRef<PacketShard.Command>> shards, ActorRef<ScheduleUpdate> publisher,
-            ActorRef<ServiceDirectory.Command> directory) {
+            ActorRef<ServiceDirectory.Command> directory, ActorRef<ArpActor.Command> arp) {
+    }
+
+    /**
+     * A live director's link layer: the ARP neighbour table its shards read and the addresses it
+     * owns (answered for, and announced with gratuitous ARP at start).
+     */
+    public record LinkLayer(NeighbourTable neighbours, List<ArpActor.Announcement> owned) {
+        public LinkLayer {
+            owned = List.copyOf(owned);
+        }
     }
 
     /** What applying a rule set did. */
     public record Applied(int services, ServiceDirectory.Summary summary) {
     }
 
-    private Director(DirectorSetup setup, PacketIo io, boolean live) {
+    private Director(DirectorSetup setup, PacketIo io, LinkLayer link) {
+        boolean live = link != null;
         this.setup = setup;
         this.io = io;
         this.registry = new DestinationRegistry();
         this.addresses = new AtomicReference<>(ServiceAddresses.of(ServiceTable.EMPTY, setup.ports()));
         this.published = new AtomicReference<>(Map.of());
-        this.injectors = new ArrayList<>();
+        this.injectors = new java.util.concurrent.CopyOnWriteArrayList<>();
         List<ShardCore> cores = new ArrayList<>();
         Port[] ports = setup.ports().toArray(new Port[0]);
         for (int i = 0; i < setup.shards(); i++) {
@@ -101,7 +119,16 @@ public final class Director implements AutoCloseable {
                     ServiceTablePublisher.create(refs, setup.ports(), addresses, published), "service-table");
             ActorRef<ServiceDirectory.Command> dir = ctx.spawn(ServiceDirectory.create(registry, List.of(pub),
                     DRAIN_CHECK, System::nanoTime), "services");
-            started.complete(new Started(List.copyOf(refs), pub, dir));
+            ActorRef<ArpActor.Command> arp = null;
+            if (link != null) {
+                Injector arpInjector = io.openInjector();
+                injectors.add(arpInjector);
+                arp = ctx.spawn(ArpActor.create(setup.ports(), link.neighbours(), arpInjector, ARP_TICK), "arp");
+                OwnedAddresses.Builder owned = OwnedAddresses.builder();
+                link.owned().forEach(a -> owned.add(a.port(), a.ipv4()));
+                arp.tell(new ArpActor.Own(owned.build(), link.owned()));
+            }
+            started.complete(new Started(List.copyOf(refs), pub, dir, arp));
             return Behaviors.empty();
         });
         this.system = ActorSystem.create(guardian, "actorvs", systemConfig());
@@ -109,6 +136,7 @@ public final class Director implements AutoCloseable {
         this.shards = s.shards();
         this.publisher = s.publisher();
         this.directory = s.directory();
+        this.arp = s.arp();
         if (live) {
             for (int p = 0; p < ports.length; p++) {
                 CaptureLoop loop = new CaptureLoop(io, p, newDispatcher());
@@ -123,13 +151,13 @@ public final class Director implements AutoCloseable {
     }
 
     /** Starts a director reading its ports live, one capture thread each. */
-    public static Director live(DirectorSetup setup, PacketIo io) {
-        return new Director(setup, io, true);
+    public static Director live(DirectorSetup setup, PacketIo io, LinkLayer link) {
+        return new Director(setup, io, link);
     }
 
     /** Starts the shards of a director whose frames the caller feeds (offline replay). */
     public static Director offline(DirectorSetup setup, PacketIo io) {
-        return new Director(setup, io, false);
+        return new Director(setup, io, null);
     }
 
     static Config systemConfig() {
@@ -149,7 +177,15 @@ public final class Director implements AutoCloseable {
         FrameBatch.Pool pool = new FrameBatch.Pool(BATCHES_PER_PORT, BATCH_BYTES, BATCH_FRAMES);
         return new FrameDispatcher(shards.size(), pool,
                 (shard, batch) -> shards.get(shard).tell(new PacketShard.Frames(batch, null)),
-                (port, buffer, offset, length, ts) -> { }, addresses::get);
+                this::arpFrame, addresses::get);
+    }
+
+    private void arpFrame(int port, DirectBuffer buffer, int offset, int length, long timestampNanos) {
+        if (arp != null) {
+            byte[] frame = new byte[length];
+            buffer.getBytes(offset, frame);
+            arp.tell(new ArpActor.ArpFrame(port, frame, timestampNanos));
+        }
     }
 
     /**
@@ -257,8 +293,9 @@ public final class Director implements AutoCloseable {
 
     @Override
     public void close() {
+        // Capture first, so no frame reaches a stopped shard; then the shards, so no injector is
+        // used after it is closed; the I/O last, after everything that writes through it.
         captures.forEach(CaptureLoop::stop);
-        io.close();
         for (Thread t : captureThreads) {
             try {
                 t.join(TimeUnit.SECONDS.toMillis(5));
@@ -273,5 +310,6 @@ public final class Director implements AutoCloseable {
             LOG.warn("actor system did not stop within 10 s", e);
         }
         injectors.forEach(Injector::close);
+        io.close();
     }
 }

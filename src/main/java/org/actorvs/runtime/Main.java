@@ -79,6 +79,26 @@ public final class Main {
     /** The daemon: live capture on the configured interfaces until SIGTERM (or SIGINT). */
     static int daemon(Arguments a, PrintStream out) throws Arguments.UsageException, ConfigError, IOException {
         DirectorConfig config = DirectorConfigLoader.load(Path.of(a.required("--config")));
+        Director director = startLive(config);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            LOG.info("stopping");
+            director.close();
+            stopped.countDown();
+        }, "shutdown"));
+        out.println("actorvs " + config.nodeName() + ": " + config.services().services().size()
+                + " virtual services on " + director.setup().ports().stream().map(Port::name).toList() + ", "
+                + config.shards() + " shards");
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    /** A live director on the configured interfaces (read from the OS), its services applied. */
+    static Director startLive(DirectorConfig config) throws IOException {
         List<Port> ports = livePorts(config);
         PcapLiveIo io = new PcapLiveIo(ports, CaptureFilter.of(config.services(), ports),
                 (int) Math.max(1, config.capture().pollInterval().toMillis()));
@@ -88,21 +108,13 @@ public final class Main {
         }
         Director director = Director.live(setup(config, ports, i -> neighbours), io,
                 new Director.LinkLayer(neighbours, owned(config)));
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            LOG.info("stopping");
-            director.close();
-            stopped.countDown();
-        }, "shutdown"));
-        Director.Applied applied = director.apply(config.services(), config.drainTimeout());
-        out.println("actorvs " + config.nodeName() + ": " + applied.services() + " virtual services on "
-                + ports.stream().map(Port::name).toList() + ", " + config.shards() + " shards");
         try {
-            stopped.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            director.apply(config.services(), config.drainTimeout());
+        } catch (RuntimeException e) {
+            director.close();
+            throw e;
         }
-        return 0;
+        return director;
     }
 
     /** Offline: every frame of a capture through the whole director, what it sends into another file. */

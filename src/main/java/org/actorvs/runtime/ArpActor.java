@@ -1,0 +1,94 @@
+package org.actorvs.runtime;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.actorvs.forward.Port;
+import org.actorvs.io.ArpResponder;
+import org.actorvs.io.GratuitousArp;
+import org.actorvs.io.Injector;
+import org.actorvs.io.NeighbourTable;
+import org.actorvs.io.OwnedAddresses;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+
+/**
+ * The director's link layer: answers ARP for the addresses it owns, announces them with gratuitous
+ * ARP when it takes them, and runs the neighbour table's resolution timers. The shards read the
+ * neighbour table lock-free; only this actor writes it.
+ */
+public final class ArpActor {
+    public sealed interface Command permits ArpFrame, Tick, Own, GetStats {
+    }
+
+    /** An ARP frame a capture thread received (copied: ARP is rare, the copy is cheap). */
+    public record ArpFrame(int port, byte[] frame, long timestampNanos) implements Command {
+    }
+
+    public enum Tick implements Command { INSTANCE }
+
+    /**
+     * From now on answer for {@code addresses}; those not owned before are announced with gratuitous
+     * ARP (a director taking over VIPs must move the LAN's caches to its MAC at once).
+     */
+    public record Own(OwnedAddresses addresses, List<Announcement> announce) implements Command {
+    }
+
+    /** One address to announce on one port. */
+    public record Announcement(int port, int ipv4) {
+    }
+
+    public record GetStats(ActorRef<Stats> replyTo) implements Command {
+    }
+
+    /** ARP frames by {@link ArpResponder} reason, and the neighbour table's figures. */
+    public record Stats(long[] reasons, int neighbours, long probesSent, long resolutionsFailed) {
+        public long count(int reason) {
+            return reasons[reason];
+        }
+    }
+
+    private ArpActor() {
+    }
+
+    public static Behavior<Command> create(List<Port> ports, NeighbourTable neighbours, Injector injector,
+            Duration tick) {
+        Behavior<Command> arp = Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+            timers.startTimerWithFixedDelay(Tick.INSTANCE, tick);
+            ArpResponder responder = new ArpResponder(ports, neighbours);
+            GratuitousArp garp = new GratuitousArp();
+            UnsafeBuffer view = new UnsafeBuffer(0, 0);
+            return Behaviors.receive(Command.class)
+                    .onMessage(ArpFrame.class, m -> {
+                        view.wrap(m.frame());
+                        responder.onFrame(m.port(), view, 0, m.frame().length, m.timestampNanos(), injector);
+                        return Behaviors.same();
+                    })
+                    .onMessage(Tick.class, m -> {
+                        neighbours.tick(System.nanoTime(), injector);
+                        return Behaviors.same();
+                    })
+                    .onMessage(Own.class, m -> {
+                        responder.ownedAddresses(m.addresses());
+                        for (Announcement a : m.announce()) {
+                            garp.announce(ports.get(a.port()), a.ipv4(), GratuitousArp.KEEPALIVED_REPEAT, injector);
+                        }
+                        return Behaviors.same();
+                    })
+                    .onMessage(GetStats.class, m -> {
+                        long[] reasons = new long[ArpResponder.REASONS];
+                        for (int r = 0; r < reasons.length; r++) {
+                            reasons[r] = responder.count(r);
+                        }
+                        m.replyTo().tell(new Stats(reasons, neighbours.size(), neighbours.probesSent(),
+                                neighbours.resolutionsFailed()));
+                        return Behaviors.same();
+                    })
+                    .build();
+        }));
+        return Behaviors.supervise(arp).onFailure(SupervisorStrategy.resume());
+    }
+}

@@ -1,0 +1,144 @@
+package org.actorvs.runtime;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+import org.actorvs.config.ConfigError;
+import org.actorvs.config.DirectorConfig;
+import org.actorvs.config.DirectorConfigLoader;
+
+/**
+ * {@code actorvs lab}: the guided demo. As root it builds the namespace lab (deploy/lab/lab.sh),
+ * runs this same command again inside the director's namespace (where the director's interfaces
+ * are), sends real HTTP requests from the client namespace with curl, prints how they were split
+ * over the real servers and the director's connection table, and tears the lab down, also after a
+ * failure. Without root it says so and runs the demo on the in-process simulated network.
+ */
+final class LabDemo {
+    static final String LAB_NAME = "avsdemo";
+    private static final int COMMAND_TIMEOUT_SECONDS = 120;
+
+    private LabDemo() {
+    }
+
+    static int run(Arguments a, PrintStream out) throws Arguments.UsageException, ConfigError, IOException {
+        String topology = a.choice("--topology", "nat", List.of("nat", "dr", "tun"));
+        int requests = a.integer("--requests", 30, 1, 100_000);
+        Path home = home();
+        if (a.optional("--config").isPresent()) {
+            // Inside the director's namespace: the lab exists, the director runs here.
+            return inside(Path.of(a.optional("--config").get()), topology, requests, out);
+        }
+        if (!isRoot()) {
+            out.println("actorvs lab: not running as root, so no network namespaces can be built.");
+            out.println("The in-process simulated network is not built yet: run as root (sudo bin/actorvs lab).");
+            return 1;
+        }
+        Path lab = home.resolve("deploy/lab/lab.sh");
+        Path config = home.resolve("conf/examples/" + topology + ".conf");
+        out.println("== building the " + topology + " lab (" + lab + " up --topology " + topology + " --name " + LAB_NAME + ")");
+        try {
+            exec(out, List.of(lab.toString(), "up", "--topology", topology, "--name", LAB_NAME));
+            out.println("== starting the director in namespace " + LAB_NAME + "d1 with " + config);
+            List<String> inner = new ArrayList<>(List.of("ip", "netns", "exec", LAB_NAME + "d1",
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                    "lab", "--topology", topology, "--requests", Integer.toString(requests),
+                    "--config", config.toString()));
+            Process p = new ProcessBuilder(inner).inheritIO().start();
+            if (!p.waitFor(COMMAND_TIMEOUT_SECONDS + requests, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                out.println("actorvs lab: the demo did not finish in time");
+                return 1;
+            }
+            return p.exitValue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        } finally {
+            out.println("== tearing the lab down");
+            exec(out, List.of(lab.toString(), "down", "--name", LAB_NAME));
+        }
+    }
+
+    private static int inside(Path configFile, String topology, int requests, PrintStream out)
+            throws ConfigError, IOException {
+        DirectorConfig config = DirectorConfigLoader.load(configFile);
+        String vip = config.ownedAddresses().get(0).address().getHostAddress();
+        try (Director director = Main.startLive(config)) {
+            out.println("== director up; " + requests + " HTTP requests from " + LAB_NAME + "c1 to http://" + vip + "/");
+            Map<String, Integer> split = new TreeMap<>();
+            int failed = 0;
+            for (int i = 0; i < requests; i++) {
+                String body = capture(List.of("ip", "netns", "exec", LAB_NAME + "c1", "curl", "-s", "--max-time", "5",
+                        "http://" + vip + "/"));
+                if (body == null || body.isBlank()) {
+                    failed++;
+                } else {
+                    split.merge(body.strip(), 1, Integer::sum);
+                }
+            }
+            out.println("== answers per real server (scheduler: "
+                    + config.services().services().get(0).spec().scheduler() + ")");
+            split.forEach((server, n) -> out.printf("  %-6s %4d  %s%n", server, n, "#".repeat(Math.min(n, 60))));
+            if (failed > 0) {
+                out.println("  failed: " + failed);
+            }
+            out.println("== connection table (ipvsadm -L -c -n)");
+            out.println("IPVS connection entries");
+            out.println("pro expire state       source             virtual            destination");
+            for (ConnectionView c : director.connections(50).toCompletableFuture().join()) {
+                out.println(c.ipvsadmRow());
+            }
+            return failed == 0 ? 0 : 1;
+        }
+    }
+
+    private static void exec(PrintStream out, List<String> command) throws IOException {
+        String output = capture(command);
+        if (output == null) {
+            throw new IOException(String.join(" ", command) + " failed");
+        }
+    }
+
+    /** Runs a command with a time bound; its output, or null when it failed. */
+    private static String capture(List<String> command) throws IOException {
+        Path log = Files.createTempFile("actorvs-lab", ".out");
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            if (!p.waitFor(COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return null;
+            }
+            String text = Files.readString(log, StandardCharsets.UTF_8);
+            if (p.exitValue() != 0) {
+                System.err.print(text);
+                return null;
+            }
+            return text;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } finally {
+            Files.deleteIfExists(log);
+        }
+    }
+
+    static boolean isRoot() {
+        return "root".equals(System.getProperty("user.name"));
+    }
+
+    /** The installation directory: ACTORVS_HOME, else the working directory. */
+    static Path home() {
+        String h = System.getenv("ACTORVS_HOME");
+        return Path.of(h != null ? h : ".").toAbsolutePath().normalize();
+    }
+}
