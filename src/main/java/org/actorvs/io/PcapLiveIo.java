@@ -6,9 +6,13 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 import org.actorvs.forward.Port;
 import org.actorvs.packet.MacAddress;
@@ -27,8 +31,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Live packet I/O through libpcap (pcap4j): one capture handle per port, in immediate mode so a
  * frame is handed over as soon as it arrives, reading only inbound frames (PCAP_D_IN) so frames
- * the director injects never come back to it, with a read timeout as the poll interval so
- * {@link #receive} returns regularly. Each {@link Injector} opens its own send handles.
+ * the director injects never come back to it; {@link #receive} returns after the poll interval
+ * on a quiet link. Each {@link Injector} opens its own send handles.
  *
  * <p>pcap4j copies every received frame into a new byte[] before handing it over; the frame is
  * then read in place through a reused buffer. Frames to our MAC and broadcast are all the
@@ -40,6 +44,13 @@ public final class PcapLiveIo implements PacketIo {
     /** A filter no frame passes: injection handles must not buffer the link's traffic. */
     private static final String NO_FRAMES = "less 1";
     private static final int BATCH = 64;
+    /**
+     * How long an idle receive sleeps between non-blocking reads. libpcap's read timeout is not
+     * honoured in immediate mode here (pcap_dispatch() blocked indefinitely on a quiet veth), so
+     * the handles are non-blocking and receive() waits itself: at most this much added latency
+     * on an idle link, at the cost of a few thousand empty reads a second per port.
+     */
+    private static final long IDLE_PARK_NANOS = 50_000;
     private static final long LOG_INTERVAL_NANOS = 1_000_000_000L;
     private static final Logger LOG = LoggerFactory.getLogger(PcapLiveIo.class);
 
@@ -47,6 +58,7 @@ public final class PcapLiveIo implements PacketIo {
     private final PcapHandle[] handles;
     private final PortReader[] readers;
     private final int pollMillis;
+    private final long pollNanos;
     private final List<LiveInjector> injectors = new ArrayList<>();
     private volatile boolean closed;
 
@@ -60,14 +72,19 @@ public final class PcapLiveIo implements PacketIo {
     public PcapLiveIo(List<Port> ports, String bpfFilter, int pollMillis) throws IOException {
         this.ports = List.copyOf(ports);
         this.pollMillis = pollMillis;
+        this.pollNanos = TimeUnit.MILLISECONDS.toNanos(pollMillis);
         this.handles = new PcapHandle[ports.size()];
         this.readers = new PortReader[ports.size()];
         try {
             for (int i = 0; i < handles.length; i++) {
                 handles[i] = open(ports.get(i).name(), SNAPLEN, pollMillis, true);
+                handles[i].setBlockingMode(PcapHandle.BlockingMode.NONBLOCKING);
                 readers[i] = new PortReader(i);
                 filter(i, bpfFilter);
             }
+        } catch (PcapNativeException | NotOpenException e) {
+            closeHandles(handles);
+            throw new IOException("cannot make the capture non-blocking: " + e.getMessage(), e);
         } catch (IOException | RuntimeException e) {
             closeHandles(handles);
             throw e;
@@ -95,30 +112,36 @@ public final class PcapLiveIo implements PacketIo {
 
     /**
      * A port for an interface of this host (of the JVM's network namespace), read from the OS:
-     * MAC, MTU, first IPv4 address, first non-link-local IPv6 address. Untagged.
+     * MAC and MTU from sysfs, the first IPv4 and the first non-link-local IPv6 address. Untagged.
+     * Sysfs because java.net.NetworkInterface lists only interfaces that have an address, and a
+     * director's port may have none.
      */
     public static Port portOf(int index, String interfaceName) throws IOException {
-        final NetworkInterface nif = NetworkInterface.getByName(interfaceName);
-        if (nif == null) {
+        final Path sys = Path.of("/sys/class/net", interfaceName);
+        if (interfaceName.contains("/") || !Files.isDirectory(sys)) {
             throw new IOException("no network interface " + interfaceName);
         }
-        final byte[] hw = nif.getHardwareAddress();
-        if (hw == null || hw.length != 6) {
-            throw new IOException(interfaceName + " has no Ethernet address");
+        final String mac = Files.readString(sys.resolve("address")).strip();
+        if (mac.length() != 17) {
+            throw new IOException(interfaceName + " has no Ethernet address (" + mac + ")");
         }
+        final int mtu = Integer.parseInt(Files.readString(sys.resolve("mtu")).strip());
         long ipv4 = 0;
         long ipv6Hi = 0;
         long ipv6Lo = 0;
-        for (final InetAddress a : Collections.list(nif.getInetAddresses())) {
-            final byte[] b = a.getAddress();
-            if (a instanceof Inet4Address && ipv4 == 0) {
-                ipv4 = ByteBuffer.wrap(b).getInt() & 0xFFFF_FFFFL;
-            } else if (a instanceof Inet6Address && !a.isLinkLocalAddress() && ipv6Hi == 0 && ipv6Lo == 0) {
-                ipv6Hi = ByteBuffer.wrap(b).getLong(0);
-                ipv6Lo = ByteBuffer.wrap(b).getLong(8);
+        final NetworkInterface nif = NetworkInterface.getByName(interfaceName);
+        if (nif != null) {
+            for (final InetAddress a : Collections.list(nif.getInetAddresses())) {
+                final byte[] b = a.getAddress();
+                if (a instanceof Inet4Address && ipv4 == 0) {
+                    ipv4 = ByteBuffer.wrap(b).getInt() & 0xFFFF_FFFFL;
+                } else if (a instanceof Inet6Address && !a.isLinkLocalAddress() && ipv6Hi == 0 && ipv6Lo == 0) {
+                    ipv6Hi = ByteBuffer.wrap(b).getLong(0);
+                    ipv6Lo = ByteBuffer.wrap(b).getLong(8);
+                }
             }
         }
-        return new Port(index, interfaceName, MacAddress.fromBytes(hw, 0), ipv4, ipv6Hi, ipv6Lo, nif.getMTU(), -1);
+        return new Port(index, interfaceName, MacAddress.parse(mac), ipv4, ipv6Hi, ipv6Lo, mtu, -1);
     }
 
     @Override
@@ -128,28 +151,34 @@ public final class PcapLiveIo implements PacketIo {
 
     @Override
     public int receive(int port, FrameReceiver receiver) {
-        if (closed) {
-            return END;
-        }
         final PortReader reader = readers[port];
         reader.receiver = receiver;
-        reader.count = 0;
-        try {
-            handles[port].dispatch(BATCH, reader);
-        } catch (NotOpenException e) {
-            return END;
-        } catch (InterruptedException e) {
-            // pcap_breakloop() from close().
-            return closed ? END : reader.count;
-        } catch (PcapNativeException e) {
-            final long held = reader.errors.admit(System.nanoTime());
-            if (held >= 0) {
-                LOG.error("capture on {}: {} ({} more errors not logged)", ports.get(port).name(), e.getMessage(), held);
+        final long deadline = System.nanoTime() + pollNanos;
+        while (!closed) {
+            reader.count = 0;
+            try {
+                handles[port].dispatch(BATCH, reader);
+            } catch (NotOpenException | InterruptedException e) {
+                // Closed, or pcap_breakloop() from close().
+                return reader.count > 0 ? reader.count : END;
+            } catch (PcapNativeException e) {
+                final long held = reader.errors.admit(System.nanoTime());
+                if (held >= 0) {
+                    LOG.error("capture on {}: {} ({} more errors not logged)", ports.get(port).name(), e.getMessage(), held);
+                }
+                // Do not spin on a broken interface: wait out the poll interval as on a quiet link.
+                LockSupport.parkNanos(Math.max(0, deadline - System.nanoTime()));
+                return 0;
             }
-            // Do not spin on a broken interface: wait out a poll interval like a quiet one.
-            sleepQuietly(pollMillis);
+            if (reader.count > 0) {
+                return reader.count;
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                return 0;
+            }
+            LockSupport.parkNanos(IDLE_PARK_NANOS);
         }
-        return closed && reader.count == 0 ? END : reader.count;
+        return END;
     }
 
     @Override
@@ -208,14 +237,6 @@ public final class PcapLiveIo implements PacketIo {
             if (h != null && h.isOpen()) {
                 h.close();
             }
-        }
-    }
-
-    private static void sleepQuietly(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
