@@ -25,6 +25,8 @@ import org.actorvs.config.DirectorConfigLoader;
 final class LabDemo {
     static final String LAB_NAME = "avsdemo";
     private static final int COMMAND_TIMEOUT_SECONDS = 120;
+    /** Connection entries the demo prints. */
+    static final int CONNECTIONS_SHOWN = 50;
 
     private LabDemo() {
     }
@@ -39,8 +41,9 @@ final class LabDemo {
         }
         if (!isRoot()) {
             out.println("actorvs lab: not running as root, so no network namespaces can be built.");
-            out.println("The in-process simulated network is not built yet: run as root (sudo bin/actorvs lab).");
-            return 1;
+            out.println("Running the same demo on the in-process simulated network instead (sudo bin/actorvs lab"
+                    + " for the namespace lab).");
+            return SimulatedLab.run(topology, requests, out);
         }
         Path lab = home.resolve("deploy/lab/lab.sh");
         Path config = home.resolve("conf/examples/" + topology + ".conf");
@@ -87,19 +90,29 @@ final class LabDemo {
                     split.merge(body.strip(), 1, Integer::sum);
                 }
             }
-            out.println("== answers per real server (scheduler: "
-                    + config.services().services().get(0).spec().scheduler() + ")");
-            split.forEach((server, n) -> out.printf("  %-6s %4d  %s%n", server, n, "#".repeat(Math.min(n, 60))));
-            if (failed > 0) {
-                out.println("  failed: " + failed);
-            }
-            out.println("== connection table (ipvsadm -L -c -n)");
-            out.println("IPVS connection entries");
-            out.println("pro expire state       source             virtual            destination");
-            for (ConnectionView c : director.connections(50).toCompletableFuture().join()) {
-                out.println(c.ipvsadmRow());
-            }
+            printSplit(config, split, failed, out);
+            printConnections(director.connections(CONNECTIONS_SHOWN).toCompletableFuture().join(), out);
             return failed == 0 ? 0 : 1;
+        }
+    }
+
+    /** How the answers were split over the real servers, as both the lab and the simulated lab print it. */
+    static void printSplit(DirectorConfig config, Map<String, Integer> split, int failed, PrintStream out) {
+        out.println("== answers per real server (scheduler: "
+                + config.services().services().get(0).spec().scheduler() + ")");
+        split.forEach((server, n) -> out.printf("  %-6s %4d  %s%n", server, n, "#".repeat(Math.min(n, 60))));
+        if (failed > 0) {
+            out.println("  failed: " + failed);
+        }
+    }
+
+    /** The director's connection table in ipvsadm -L -c -n's layout. */
+    static void printConnections(List<ConnectionView> connections, PrintStream out) {
+        out.println("== connection table (ipvsadm -L -c -n)");
+        out.println("IPVS connection entries");
+        out.println("pro expire state       source             virtual            destination");
+        for (ConnectionView c : connections) {
+            out.println(c.ipvsadmRow());
         }
     }
 

@@ -15,6 +15,7 @@ import org.actorvs.config.DirectorConfig;
 import org.actorvs.config.DirectorConfigLoader;
 import org.actorvs.forward.Port;
 import org.actorvs.io.NeighbourTable;
+import org.actorvs.io.PacketIo;
 import org.actorvs.io.PcapFileIo;
 import org.actorvs.io.PcapLiveIo;
 import org.slf4j.Logger;
@@ -100,8 +101,12 @@ public final class Main {
     /** A live director on the configured interfaces (read from the OS), its services applied. */
     static Director startLive(DirectorConfig config) throws IOException {
         List<Port> ports = livePorts(config);
-        PcapLiveIo io = new PcapLiveIo(ports, CaptureFilter.of(config.services(), ports),
-                (int) Math.max(1, config.capture().pollInterval().toMillis()));
+        return start(config, ports, new PcapLiveIo(ports, CaptureFilter.of(config.services(), ports),
+                (int) Math.max(1, config.capture().pollInterval().toMillis())));
+    }
+
+    /** A live director on {@code io} (the OS's interfaces, or the simulated lab's), its services applied. */
+    static Director start(DirectorConfig config, List<Port> ports, PacketIo io) {
         NeighbourTable neighbours = new NeighbourTable(ports, NeighbourTable.Params.kernelDefaults());
         for (DirectorConfig.Neighbour n : config.neighbours()) {
             neighbours.putStatic(config.interfaceIndex(n.interfaceName()), ipv4(n.address()), n.mac());
