@@ -53,6 +53,7 @@ final class LabDemo {
             out.println("== starting the director in namespace " + LAB_NAME + "d1 with " + config);
             List<String> inner = new ArrayList<>(List.of("ip", "netns", "exec", LAB_NAME + "d1",
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Dlogback.configurationFile=" + home.resolve("conf/logback.xml"),
                     "-cp", System.getProperty("java.class.path"), Main.class.getName(),
                     "lab", "--topology", topology, "--requests", Integer.toString(requests),
                     "--config", config.toString()));
