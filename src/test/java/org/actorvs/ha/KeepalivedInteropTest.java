@@ -64,7 +64,7 @@ class KeepalivedInteropTest {
     private final ConcurrentLinkedQueue<Heard> heard = new ConcurrentLinkedQueue<>();
 
     /** A VRRP advert keepalived sent, as our capture saw it. */
-    record Heard(long nanos, int priority, int version) {
+    record Heard(long nanos, int priority) {
     }
 
     @BeforeEach
@@ -130,7 +130,7 @@ class KeepalivedInteropTest {
             if (reader != null) {
                 reader.interrupt();
             }
-            stopKeepalived(false);
+            stopKeepalived();
         } finally {
             if (nsK != null) {
                 killAll(nsK);
@@ -167,10 +167,7 @@ class KeepalivedInteropTest {
 
     @Test
     void oursMasterAtHigherPriorityKeepsKeepalivedBackupWithoutTheVip() throws Exception {
-        startKeepalived(2, 100, "1");
-        startOurs(VrrpConfig.keepalivedDefaults(VRID, OUR_IP, vip()).withPriority(150));
-        awaitRole(VrrpActor.Role.MASTER, 10);
-        awaitKeepalived("Entering BACKUP STATE");
+        oursMasterOverKeepalivedBackup();
         // Longer than keepalived's Master_Down_Interval: it would have taken over by now.
         Thread.sleep(4_500);
         assertFalse(keepalivedLog().contains("Entering MASTER STATE"), keepalivedLog());
@@ -201,13 +198,13 @@ class KeepalivedInteropTest {
         awaitRole(VrrpActor.Role.MASTER, 10);
         final long tookOver = System.nanoTime();
         final long sinceLastAdvert = tookOver - lastAdvert().nanos();
-        System.out.printf("VRRPv%d advert_int %s: took over %.3f s after keepalived's last advert (Master_Down_Interval %.3f s)%n",
+        System.out.printf("%nVRRPv%d advert_int %s: took over %.3f s after keepalived's last advert (Master_Down_Interval %.3f s)%n",
                 version, advertInt, sinceLastAdvert / 1e9, masterDown / 1e9);
         assertTrue(sinceLastAdvert >= masterDown - 20_000_000L, "not before Master_Down_Interval: " + sinceLastAdvert);
         assertTrue(sinceLastAdvert <= masterDown + S / 2, "within Master_Down_Interval (+0.5 s scheduling slack): " + sinceLastAdvert);
 
         // keepalived back at 150: its Master_Down_Timer runs out over our lower adverts, and it preempts.
-        stopKeepalived(false);
+        stopKeepalived();
         heard.clear();
         startKeepalived(version, 150, advertInt);
         awaitRole(VrrpActor.Role.BACKUP, 15);
@@ -217,10 +214,7 @@ class KeepalivedInteropTest {
 
     @Test
     void keepalivedTakesOverAfterOurPriorityZeroAndOursPreemptsOnReturn() throws Exception {
-        startKeepalived(2, 100, "1");
-        startOurs(VrrpConfig.keepalivedDefaults(VRID, OUR_IP, vip()).withPriority(150));
-        awaitRole(VrrpActor.Role.MASTER, 10);
-        awaitKeepalived("Entering BACKUP STATE");
+        oursMasterOverKeepalivedBackup();
         heard.clear();
         final long stopped = System.nanoTime();
         vrrp.tell(VrrpActor.Shutdown.INSTANCE);
@@ -237,6 +231,14 @@ class KeepalivedInteropTest {
         assertEquals(VrrpActor.Role.BACKUP, roles.receiveMessage(Duration.ofSeconds(2)).role());
         awaitRole(VrrpActor.Role.MASTER, 10);
         awaitTrue(() -> !sh("ip", "-n", nsK, "addr", "show").contains(VIP + "/"), 5, "keepalived released the VIP");
+    }
+
+    /** keepalived at 100 and ours at 150, each settled in its role. */
+    private void oursMasterOverKeepalivedBackup() throws IOException {
+        startKeepalived(2, 100, "1");
+        startOurs(VrrpConfig.keepalivedDefaults(VRID, OUR_IP, vip()).withPriority(150));
+        awaitRole(VrrpActor.Role.MASTER, 10);
+        awaitKeepalived("Entering BACKUP STATE");
     }
 
     private void startOurs(VrrpConfig config) {
@@ -279,7 +281,7 @@ class KeepalivedInteropTest {
     }
 
     /** SIGTERM (keepalived says priority 0 and removes its VIPs), bounded, then SIGKILL. */
-    private void stopKeepalived(boolean unused) {
+    private void stopKeepalived() {
         if (keepalived == null) {
             return;
         }
@@ -359,7 +361,7 @@ class KeepalivedInteropTest {
                 } else if (etherType == EthernetFlyweight.ETHER_TYPE_IPV4 && l >= 42
                         && Ipv4Flyweight.protocol(b, o + 14) == VrrpFlyweight.IP_PROTOCOL) {
                     if (Ipv4Flyweight.src(b, o + 14) == KEEPALIVED_IP) {
-                        heard.add(new Heard(t, VrrpFlyweight.priority(b, o + 34), VrrpFlyweight.version(b, o + 34)));
+                        heard.add(new Heard(t, VrrpFlyweight.priority(b, o + 34)));
                     }
                     final ActorRef<VrrpActor.Command> target = vrrp;
                     if (target != null) {
