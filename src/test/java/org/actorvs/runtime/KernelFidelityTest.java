@@ -97,6 +97,7 @@ class KernelFidelityTest {
             oursByKey.computeIfAbsent(f.key(), k -> new ArrayList<>()).add(f);
         }
         Map<String, TreeSet<Integer>> mismatches = new TreeMap<>();
+        int checksumsChecked = 0;
         for (Frame k : kernel) {
             List<Frame> candidates = oursByKey.get(k.key());
             if (candidates == null || candidates.isEmpty()) {
@@ -113,6 +114,9 @@ class KernelFidelityTest {
             if (!o.ipHeaderChecksumValid()) {
                 mismatches.computeIfAbsent("our IP header checksum invalid", x -> new TreeSet<>()).add(k.number());
             }
+            if (k.l4ChecksumValid()) {
+                checksumsChecked++;
+            }
             if (k.l4ChecksumValid() && !o.l4ChecksumValid()) {
                 mismatches.computeIfAbsent("layer-4 checksum: the kernel's valid, ours not", x -> new TreeSet<>())
                         .add(k.number());
@@ -124,6 +128,10 @@ class KernelFidelityTest {
         Map<String, String> found = new TreeMap<>();
         mismatches.forEach((field, frames) -> found.put(field, ranges(frames)));
         assertEquals(KNOWN, found, "kernel " + kernel.size() + " frames, ours " + ours.size());
+        // The paired frames whose layer-4 checksum the kernel's frame carries complete: the 15
+        // hand-made TCP probes it tunnelled to 10.99.0.23 (frames 281-324) and its 8 ICMP errors
+        // back to the client. Ours verify on all of them, so the check above is not vacuous.
+        assertEquals(23, checksumsChecked);
     }
 
     @Test
