@@ -46,8 +46,8 @@ import org.junit.jupiter.api.io.TempDir;
  * choices (first SYN to 10.99.0.10:80 went to .24, frame 20) come out the same without pinning.
  */
 class KernelFidelityTest {
-    private static final Path CAPTURE = Path.of("/work/wt/shared/fixtures/kernel-sync/v1-run.traffic.pcap")
-            .toAbsolutePath();
+    /** A copy of ../shared/fixtures/kernel-sync/v1-run.traffic.pcap, so the suite stands on its own. */
+    private static final Path CAPTURE = Path.of("src/test/resources/replay/v1-run.traffic.pcap").toAbsolutePath();
     private static final Path CONFIG = Path.of("src/test/resources/replay/kernel-v1.conf");
     private static final String DIRECTOR_MAC = "52:54:00:99:00:02";
     private static final int ETH_IPV4 = 0x0800;
