@@ -2,6 +2,7 @@ package org.actorvs.io;
 
 import java.io.IOException;
 import java.net.NetworkInterface;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -76,7 +77,7 @@ public final class IpipDecapsulator {
         EthernetFlyweight.dstMac(out, 0, dstMac);
         EthernetFlyweight.srcMac(out, 0, srcMac);
         out.putShort(EthernetFlyweight.ETHER_TYPE_OFFSET, (short) EthernetFlyweight.ETHER_TYPE_IPV4,
-                java.nio.ByteOrder.BIG_ENDIAN);
+                ByteOrder.BIG_ENDIAN);
         out.putBytes(EthernetFlyweight.HEADER_LENGTH, frame, inner, innerLength);
         return EthernetFlyweight.HEADER_LENGTH + innerLength;
     }
