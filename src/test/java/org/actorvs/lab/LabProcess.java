@@ -49,11 +49,12 @@ final class LabProcess implements AutoCloseable {
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
         while (!p.output().contains(readyText)) {
-            if (!p.process.isAlive() || System.nanoTime() > deadline) {
+            boolean alive = p.process.isAlive();
+            if (!alive || System.nanoTime() > deadline) {
                 String output = p.output();
                 p.close();
-                fail(what + (p.process.isAlive() ? " did not report '" : " exited before reporting '") + readyText
-                        + "':\n" + output);
+                fail(what + (alive ? " did not report '" : " exited before reporting '") + readyText + "' in "
+                        + timeoutSeconds + " s:\n" + output);
             }
             sleep(100);
         }
