@@ -27,6 +27,7 @@ import org.actorvs.packet.Ipv4Flyweight;
 import org.actorvs.packet.ParsedFrame;
 import org.actorvs.packet.TcpFlyweight;
 import org.actorvs.service.ForwardingMethod;
+import org.actorvs.service.VirtualService;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
@@ -267,6 +268,42 @@ class FtpHelperPathTest {
         assertEquals("227 Entering Passive Mode (10,0,1,11,195,80).\r\n", payload(out));
         assertEquals(1, d.table.size());
         assertEquals(0, d.table.flags(control) & ConnFlags.SEQ_MASK);
+    }
+
+    @Test
+    void overIpv6EprtAndEpsvWorkAndPasvIsIgnored() {
+        long[] c6 = DirectorFixture.CLIENT6;
+        long[] v6 = DirectorFixture.VIP6;
+        long[] r6 = DirectorFixture.RS6;
+        VirtualService vs = new VirtualService(d.registry, 6, IpProtocol.TCP, v6[0], v6[1], 21, 0, "rr", 0);
+        vs.addDestination(6, r6[0], r6[1], 21, ForwardingMethod.MASQ, 1, 0, 0);
+        d.services(DirectorFixture.schedule(vs));
+        java.util.function.IntFunction<FrameBuilder> client = flags -> new FrameBuilder().ethernet(FRONT_MAC, CLIENT_MAC)
+                .ipv6(c6[0], c6[1], v6[0], v6[1], 6, 64).tcp(CPORT, 21, clientSeq, serverSeq, flags, 65535);
+        FrameBuilder serverAck = new FrameBuilder().ethernet(BACK_MAC, RS_MAC[0]).ipv6(r6[0], r6[1], c6[0], c6[1], 6, 64)
+                .tcp(21, CPORT, SERVER_ISN, CLIENT_ISN + 1, SYN | ACK, 65535);
+        d.receive(new FrameBuilder().ethernet(FRONT_MAC, CLIENT_MAC).ipv6(c6[0], c6[1], v6[0], v6[1], 6, 64)
+                .tcp(CPORT, 21, CLIENT_ISN, 0, SYN, 65535));
+        d.receive(serverAck);
+        d.receive(client.apply(ACK));
+        int cp = d.table.lookupIn(IpProtocol.TCP, 6, c6[0], c6[1], CPORT, v6[0], v6[1], 21);
+        assertEquals(TcpStates.ESTABLISHED, d.table.state(cp));
+
+        assertEquals(Outcome.FORWARDED_IN, d.receive(client.apply(PSH_ACK).payload(ascii("EPRT |2|fd00::2|40002|\r\n"))));
+        int active = d.table.lookupIn(IpProtocol.TCP, 6, c6[0], c6[1], 40002, v6[0], v6[1], 20);
+        assertNotEquals(ConnectionTable.NONE, active);
+        assertEquals(r6[1], d.table.daddrLo(active));
+
+        d.receive(client.apply(PSH_ACK).payload(ascii("PASV\r\n")));
+        assertEquals(0, d.table.ext(cp) >>> 8);
+        d.receive(client.apply(PSH_ACK).payload(ascii("EPSV 2\r\n")));
+        assertEquals(Outcome.FORWARDED_OUT, d.receive(new FrameBuilder().ethernet(BACK_MAC, RS_MAC[0])
+                .ipv6(r6[0], r6[1], c6[0], c6[1], 6, 64).tcp(21, CPORT, serverSeq, clientSeq, PSH_ACK, 65535)
+                .payload(ascii("229 Entering Extended Passive Mode (|||50003|)\r\n"))));
+        d.only().parse();
+        int passive = d.table.lookupIn(IpProtocol.TCP, 6, c6[0], c6[1], 0, v6[0], v6[1], 50003);
+        assertNotEquals(ConnectionTable.NONE, passive);
+        assertEquals(r6[1], d.table.daddrLo(passive));
     }
 
     // ---------------------------------------------------------------- malformed and split
