@@ -33,6 +33,11 @@ public final class AppConnections implements ConnectionTable.ExpiryListener {
     private final AppRegistry registry;
     private final SeqAdjustments seq = new SeqAdjustments();
     private final AppPacket packet;
+    /**
+     * What init_conn / done_conn get: a separate context, because binding also happens inside a hook
+     * (a helper's related connection) while {@link #packet} is in use.
+     */
+    private final AppPacket lifecycle;
     /** The incarnations this shard has bound connections to, by number; valid while any is bound. */
     private final AppIncarnation[] bound = new AppIncarnation[AppRegistry.MAX_INCARNATIONS + 1];
     private final Object[] shardStates = new Object[AppRegistry.MAX_INCARNATIONS + 1];
@@ -43,6 +48,7 @@ public final class AppConnections implements ConnectionTable.ExpiryListener {
         this.table = table;
         this.registry = registry;
         this.packet = new AppPacket(this, table);
+        this.lifecycle = new AppPacket(this, table);
         table.setReleaseListener(this);
     }
 
@@ -76,8 +82,8 @@ public final class AppConnections implements ConnectionTable.ExpiryListener {
             shardStates[id] = inc.helper().newShardState();
         }
         table.setExt(connection, id);
-        packet.reset(connection, null, 0, null, 0, shardStates[id]);
-        inc.helper().initConnection(packet, connection);
+        lifecycle.reset(connection, null, 0, null, 0, shardStates[id]);
+        inc.helper().initConnection(lifecycle, connection);
         return true;
     }
 
@@ -97,8 +103,8 @@ public final class AppConnections implements ConnectionTable.ExpiryListener {
     public void expired(ConnectionTable t, int connection) {
         AppIncarnation inc = incarnation(connection);
         if (inc != null) {
-            packet.reset(connection, null, 0, null, 0, shardStates[inc.id()]);
-            inc.helper().doneConnection(packet, connection);
+            lifecycle.reset(connection, null, 0, null, 0, shardStates[inc.id()]);
+            inc.helper().doneConnection(lifecycle, connection);
             inc.release();
             table.setExt(connection, 0);
         }

@@ -105,7 +105,7 @@ public final class FtpHelper implements AppHelper {
                 p.appData(PASV);
                 return ACCEPT;
             }
-            int next = i + 4 < limit ? b.getByte(i + 4) : 0;
+            int next = b.getByte(i + 4);
             if (FtpText.startsWith(b, i, 4, FtpText.EPSV) && (next == ' ' || next == '\r')) {
                 if (next == ' ') {
                     if (i > limit - 7) {

@@ -67,7 +67,7 @@ public final class PacketProcessor {
     private final UnsafeBuffer reassembled = new UnsafeBuffer(new byte[Egress.L2_ROOM + 65_535]);
     private final UnsafeBuffer tunnel = new UnsafeBuffer(new byte[Egress.L2_ROOM + IPV6_HEADER + 65_535]);
     private final FragmentForwarder fragmentForwarder = new FragmentForwarder();
-    /** The application helpers' side of this shard's connections; null when none are registered. */
+    /** The application helpers' side of this shard's connections; null when built without a registry. */
     private final AppConnections apps;
     private ServiceTable services = ServiceTable.EMPTY;
     private IpvsSettings settings;
