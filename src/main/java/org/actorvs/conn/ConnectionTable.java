@@ -97,6 +97,7 @@ public final class ConnectionTable {
     private final TimerWheel.Expirer expirer = this::expire;
     private Int2IntCounterMap spilledCounts;
     private ExpiryListener listener;
+    private ExpiryListener releaseListener;
     private PeDataStore peData;
     /** The engine data a MODE_TEMPLATE_PE probe compares, set for the probe's duration. */
     private DirectBuffer probePe;
@@ -335,6 +336,15 @@ public final class ConnectionTable {
         return e;
     }
 
+    /**
+     * A listener told about every release, whichever call causes it, before the one a {@link #poll}
+     * caller passes: application helpers unbind here, as ip_vs_unbind_app() runs in the connection's
+     * destructor. Null removes it.
+     */
+    public void setReleaseListener(ExpiryListener releaseListener) {
+        this.releaseListener = releaseListener;
+    }
+
     /** Links {@code i} to its controlling connection or template and counts it there (ip_vs_control_add). */
     public void setControl(int i, int controller) {
         if (control[i] != NONE) {
@@ -419,6 +429,16 @@ public final class ConnectionTable {
         setState(i, next);
         setTimeout(i, timeouts.tcp(next), nowNanos);
         return next;
+    }
+
+    /**
+     * ip_vs_tcp_conn_listen(): a connection an application helper announced waits in LISTEN with
+     * that state's timeout. A raw state write, as the kernel's: the active/inactive counters move
+     * at the first real transition.
+     */
+    public void tcpListen(int i, long nowNanos) {
+        setState(i, TcpStates.LISTEN);
+        setTimeout(i, timeouts.tcp(TcpStates.LISTEN), nowNanos);
     }
 
     /** A UDP packet from the client (udp_state_transition, INPUT). */
@@ -550,6 +570,9 @@ public final class ConnectionTable {
         }
         // Freed in the wheel first, so that a listener re-arming the entry cannot file it again.
         wheel.free(e);
+        if (releaseListener != null) {
+            releaseListener.expired(this, e);
+        }
         if (listener != null) {
             listener.expired(this, e);
         }

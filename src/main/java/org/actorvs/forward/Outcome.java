@@ -63,6 +63,13 @@ public enum Outcome {
     ICMP_BAD_CHECKSUM(Kind.DROPPED),
     /** The frame grew past what the buffer can carry (tunnel headers, payload rewriting). */
     NO_BUFFER_ROOM(Kind.DROPPED),
+    /**
+     * An application helper refused the packet: the connection it had to announce could not be
+     * created (table full), or its rewrite would exceed 65535 bytes.
+     */
+    APP_DROPPED(Kind.DROPPED),
+    /** A helper-bound connection's packet with a wrong transport checksum (tcp_csum_check). */
+    APP_BAD_CHECKSUM(Kind.DROPPED),
     /** A fragment held until its datagram is complete. */
     FRAGMENT_HELD(Kind.HELD),
     /** An ICMP error about a tunnelled packet, answered to the client and consumed. */

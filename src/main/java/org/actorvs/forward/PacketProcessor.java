@@ -2,6 +2,8 @@ package org.actorvs.forward;
 
 import java.nio.ByteOrder;
 
+import org.actorvs.app.AppConnections;
+import org.actorvs.app.AppRegistry;
 import org.actorvs.conn.ConnFlags;
 import org.actorvs.conn.ConnectionTable;
 import org.actorvs.conn.TcpStateTable;
@@ -65,6 +67,8 @@ public final class PacketProcessor {
     private final UnsafeBuffer reassembled = new UnsafeBuffer(new byte[Egress.L2_ROOM + 65_535]);
     private final UnsafeBuffer tunnel = new UnsafeBuffer(new byte[Egress.L2_ROOM + IPV6_HEADER + 65_535]);
     private final FragmentForwarder fragmentForwarder = new FragmentForwarder();
+    /** The application helpers' side of this shard's connections; null when built without a registry. */
+    private final AppConnections apps;
     private ServiceTable services = ServiceTable.EMPTY;
     private IpvsSettings settings;
     private int tunnelIpId;
@@ -77,7 +81,17 @@ public final class PacketProcessor {
      */
     public PacketProcessor(ConnectionTable table, DestinationRegistry registry, Egress egress, long[] localMacs,
             IpvsSettings settings) {
+        this(table, registry, egress, localMacs, settings, null);
+    }
+
+    /**
+     * @param apps the director's application helpers (one registry shared by all shards), or null for
+     *             none; NAT connections to a helper's port are bound to it and their payload inspected
+     */
+    public PacketProcessor(ConnectionTable table, DestinationRegistry registry, Egress egress, long[] localMacs,
+            IpvsSettings settings, AppRegistry apps) {
         this.table = table;
+        this.apps = apps == null ? null : new AppConnections(table, apps);
         this.registry = registry;
         this.egress = egress;
         this.icmp = new IcmpSender(egress);
@@ -115,6 +129,11 @@ public final class PacketProcessor {
 
     public Ipv4Reassembler reassembler() {
         return reassembler;
+    }
+
+    /** The helpers' per-connection state of this shard (sequence adjustments, counters), or null. */
+    public AppConnections apps() {
+        return apps;
     }
 
     /** Handles one received frame; the buffer may be rewritten in place and sent. */
@@ -232,6 +251,9 @@ public final class PacketProcessor {
                 return leave(svc, buffer, offset, nowNanos);
             }
             traffic.connection(table.destId(cp));
+            if (apps != null) {
+                apps.bind(cp);
+            }
         }
         int destId = table.destId(cp);
         if (destId >= 0 && !registry.byId(destId).available()) {
@@ -302,6 +324,15 @@ public final class PacketProcessor {
         if (ttl != null) {
             return ttl;
         }
+        if (apps != null && apps.isBound(cp)) {
+            // tcp_snat_handler(): the helper sees the reply before its source is rewritten.
+            int verdict = apps.packetOut(cp, buffer, offset, f, settings.verifyChecksums(), nowNanos);
+            if (verdict != AppConnections.ACCEPT) {
+                return appDropped(verdict);
+            }
+            buffer = apps.buffer();
+            offset = apps.frameOffset();
+        }
         snat(buffer, f, table.vaddrHi(cp), table.vaddrLo(cp), table.vport(cp));
         decrementTtl(buffer, f);
         int destId = table.destId(cp);
@@ -314,6 +345,10 @@ public final class PacketProcessor {
         return route(buffer, offset, f.ipVersion, f.dstHi, f.dstLo, false, Outcome.FORWARDED_OUT, nowNanos);
     }
 
+    private static Outcome appDropped(int verdict) {
+        return verdict == AppConnections.BAD_CHECKSUM ? Outcome.APP_BAD_CHECKSUM : Outcome.APP_DROPPED;
+    }
+
     /** The connection's transmitter (cp->packet_xmit). */
     private Outcome transmit(int cp, int method, MutableDirectBuffer buffer, int offset, long nowNanos) {
         ParsedFrame f = frame;
@@ -322,6 +357,20 @@ public final class PacketProcessor {
                 Outcome ttl = checkTtl(buffer, offset, true, nowNanos);
                 if (ttl != null) {
                     return ttl;
+                }
+                if ((table.flags(cp) & ConnFlags.NO_CPORT) != 0 && f.firstFragment) {
+                    // ip_vs_nat_xmit(): the first client packet of an entry announced without client
+                    // port (a passive FTP data connection) completes it.
+                    table.fillClientPort(cp, f.srcPort);
+                }
+                if (apps != null && apps.isBound(cp)) {
+                    // tcp_dnat_handler(): the helper sees the packet before its destination is rewritten.
+                    int verdict = apps.packetIn(cp, buffer, offset, f, settings.verifyChecksums(), nowNanos);
+                    if (verdict != AppConnections.ACCEPT) {
+                        return appDropped(verdict);
+                    }
+                    buffer = apps.buffer();
+                    offset = apps.frameOffset();
                 }
                 dnat(buffer, f, table.daddrHi(cp), table.daddrLo(cp), table.dport(cp));
                 decrementTtl(buffer, f);

@@ -3,6 +3,7 @@ package org.actorvs.forward;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.actorvs.app.AppRegistry;
 import org.actorvs.conn.ConnectionTable;
 import org.actorvs.packet.FrameBuilder;
 import org.actorvs.packet.FrameParser;
@@ -68,6 +69,11 @@ final class DirectorFixture {
     long now = 1_000_000_000L;
 
     DirectorFixture(IpvsSettings settings) {
+        this(settings, null);
+    }
+
+    /** With application helpers (null: none). */
+    DirectorFixture(IpvsSettings settings, AppRegistry apps) {
         RouteTable routes = RouteTable.of(List.of(
                 new RouteTable.Route(4, 0, u(FRONT), 24, 0, 0, 0),
                 new RouteTable.Route(4, 0, u(BACK), 24, 1, 0, 0),
@@ -81,7 +87,8 @@ final class DirectorFixture {
         }
         egress = new Egress(new Port[] {front, back}, routes, neighbours,
                 (port, buffer, offset, length) -> sent.add(new Sent(port, copy(buffer, offset, length))));
-        processor = new PacketProcessor(table, registry, egress, new long[] {FRONT_MAC, BACK_MAC}, settings);
+        processor = new PacketProcessor(table, registry, egress, new long[] {FRONT_MAC, BACK_MAC}, settings,
+                apps);
     }
 
     DirectorFixture() {
