@@ -23,8 +23,6 @@ public final class AppConnections implements ConnectionTable.ExpiryListener {
     public static final int ACCEPT = 0;
     /** The helper refused the packet (a connection it needed could not be created). */
     public static final int DROPPED = 1;
-    /** A bound connection's packet with a wrong transport checksum (tcp_csum_check failed). */
-    public static final int BAD_CHECKSUM = 2;
 
     private static final int INCARNATION_MASK = 0xFF;
     private static final int APP_DATA_SHIFT = 8;
@@ -116,29 +114,27 @@ public final class AppConnections implements ConnectionTable.ExpiryListener {
     /**
      * ip_vs_app_pkt_in() for a client packet of a bound connection, before its destination rewrite:
      * sequence fixes (IN_SEQ: seq; OUT_SEQ: ack), the helper's pkt_in, then the adjustment update if
-     * the payload changed size. {@code checksumVerified}: the parser has already checked the
-     * transport checksum. After ACCEPT the packet is in {@link #buffer()} at {@link #frameOffset()}.
+     * the payload changed size. The transport checksum is trusted here, as the kernel's
+     * tcp_csum_check() trusts CHECKSUM_UNNECESSARY: with verification on the parser rejected a bad one
+     * already, and with it off the operator declared the NIC verified them. After ACCEPT the packet is in {@link #buffer()} at {@link #frameOffset()}.
      */
     public int packetIn(int connection, MutableDirectBuffer buffer, int frameOffset, ParsedFrame f,
-            boolean checksumVerified, long nowNanos) {
-        return hook(connection, buffer, frameOffset, f, checksumVerified, nowNanos, SeqAdjustments.IN);
+            long nowNanos) {
+        return hook(connection, buffer, frameOffset, f, nowNanos, SeqAdjustments.IN);
     }
 
     /** ip_vs_app_pkt_out() for a real server's reply of a bound connection, before its source rewrite. */
     public int packetOut(int connection, MutableDirectBuffer buffer, int frameOffset, ParsedFrame f,
-            boolean checksumVerified, long nowNanos) {
-        return hook(connection, buffer, frameOffset, f, checksumVerified, nowNanos, SeqAdjustments.OUT);
+            long nowNanos) {
+        return hook(connection, buffer, frameOffset, f, nowNanos, SeqAdjustments.OUT);
     }
 
     private int hook(int connection, MutableDirectBuffer buffer, int frameOffset, ParsedFrame f,
-            boolean checksumVerified, long nowNanos, int direction) {
+            long nowNanos, int direction) {
         AppIncarnation inc = incarnation(connection);
         packet.reset(connection, buffer, frameOffset, f, nowNanos, inc == null ? null : shardStates[inc.id()]);
         if (inc == null) {
             return ACCEPT;
-        }
-        if (!checksumVerified && f.isWholeDatagram() && !transportChecksumValid(buffer, f)) {
-            return BAD_CHECKSUM;
         }
         boolean tcp = f.protocol == IpProtocol.TCP;
         int originalSeq = f.tcpSeq;
@@ -187,15 +183,6 @@ public final class AppConnections implements ConnectionTable.ExpiryListener {
             f.tcpAck = fixed;
         }
         TcpFlyweight.checksum(b, l4, csum);
-    }
-
-    private static boolean transportChecksumValid(MutableDirectBuffer b, ParsedFrame f) {
-        int length = f.l3End - f.l4Offset;
-        if (f.ipVersion == 4) {
-            return Checksum.isL4Valid4(b, f.l4Offset, length, Ipv4Flyweight.src(b, f.l3Offset),
-                    Ipv4Flyweight.dst(b, f.l3Offset), f.protocol);
-        }
-        return Checksum.isL4Valid6(b, f.l4Offset, length, f.srcHi, f.srcLo, f.dstHi, f.dstLo, f.protocol);
     }
 
     /** The buffer the last hooked packet is in now: a grown packet moved to the helper's own buffer. */

@@ -68,8 +68,6 @@ public enum Outcome {
      * created (table full), or its rewrite would exceed 65535 bytes.
      */
     APP_DROPPED(Kind.DROPPED),
-    /** A helper-bound connection's packet with a wrong transport checksum (tcp_csum_check). */
-    APP_BAD_CHECKSUM(Kind.DROPPED),
     /** A fragment held until its datagram is complete. */
     FRAGMENT_HELD(Kind.HELD),
     /** An ICMP error about a tunnelled packet, answered to the client and consumed. */

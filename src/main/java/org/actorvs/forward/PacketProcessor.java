@@ -326,9 +326,9 @@ public final class PacketProcessor {
         }
         if (apps != null && apps.isBound(cp)) {
             // tcp_snat_handler(): the helper sees the reply before its source is rewritten.
-            int verdict = apps.packetOut(cp, buffer, offset, f, settings.verifyChecksums(), nowNanos);
+            int verdict = apps.packetOut(cp, buffer, offset, f, nowNanos);
             if (verdict != AppConnections.ACCEPT) {
-                return appDropped(verdict);
+                return Outcome.APP_DROPPED;
             }
             buffer = apps.buffer();
             offset = apps.frameOffset();
@@ -343,10 +343,6 @@ public final class PacketProcessor {
             table.udpTouch(cp, nowNanos);
         }
         return route(buffer, offset, f.ipVersion, f.dstHi, f.dstLo, false, Outcome.FORWARDED_OUT, nowNanos);
-    }
-
-    private static Outcome appDropped(int verdict) {
-        return verdict == AppConnections.BAD_CHECKSUM ? Outcome.APP_BAD_CHECKSUM : Outcome.APP_DROPPED;
     }
 
     /** The connection's transmitter (cp->packet_xmit). */
@@ -365,9 +361,9 @@ public final class PacketProcessor {
                 }
                 if (apps != null && apps.isBound(cp)) {
                     // tcp_dnat_handler(): the helper sees the packet before its destination is rewritten.
-                    int verdict = apps.packetIn(cp, buffer, offset, f, settings.verifyChecksums(), nowNanos);
+                    int verdict = apps.packetIn(cp, buffer, offset, f, nowNanos);
                     if (verdict != AppConnections.ACCEPT) {
-                        return appDropped(verdict);
+                        return Outcome.APP_DROPPED;
                     }
                     buffer = apps.buffer();
                     offset = apps.frameOffset();

@@ -6,9 +6,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
+import org.actorvs.app.AppRegistry;
+import org.actorvs.app.FtpHelper;
 import org.actorvs.conn.ConnectionTable;
 import org.actorvs.forward.Egress;
 import org.actorvs.forward.PacketProcessor;
@@ -49,6 +52,8 @@ public final class Director implements AutoCloseable {
     static final int BATCH_BYTES = 256 * 1024;
     static final int BATCH_FRAMES = 512;
     private static final Duration ASK_TIMEOUT = Duration.ofSeconds(10);
+    /** The FTP helper's control ports: ip_vs_ftp's default "ports" module parameter. */
+    static final int[] FTP_PORTS = {21};
     /** How often draining destinations are checked for their last connection. */
     private static final Duration DRAIN_CHECK = Duration.ofSeconds(1);
     private static final long PUBLISH_POLL_MILLIS = 5;
@@ -95,9 +100,12 @@ public final class Director implements AutoCloseable {
         this.registry = new DestinationRegistry();
         this.addresses = new AtomicReference<>(ServiceAddresses.of(ServiceTable.EMPTY, setup.ports()));
         this.published = new AtomicReference<>(Map.of());
-        this.injectors = new java.util.concurrent.CopyOnWriteArrayList<>();
+        this.injectors = new CopyOnWriteArrayList<>();
         List<ShardCore> cores = new ArrayList<>();
         Port[] ports = setup.ports().toArray(new Port[0]);
+        // One registry for every shard: the kernel's helpers are registered once per netns (ip_vs_app.c).
+        AppRegistry apps = new AppRegistry();
+        FtpHelper.register(apps, FTP_PORTS);
         for (int i = 0; i < setup.shards(); i++) {
             Injector injector = io.openInjector();
             injectors.add(injector);
@@ -105,7 +113,7 @@ public final class Director implements AutoCloseable {
                     setup.timeouts());
             Egress egress = new Egress(ports, setup.routes(), setup.neighbours().apply(i), injector);
             cores.add(new ShardCore(i, table, new PacketProcessor(table, registry, egress, setup.localMacs(),
-                    setup.settings())));
+                    setup.settings(), apps)));
         }
         CompletableFuture<Started> started = new CompletableFuture<>();
         Duration liveTick = live ? Duration.ofNanos(setup.tickNanos()) : null;
