@@ -7,7 +7,6 @@ import java.util.function.LongSupplier;
 
 import org.actorvs.forward.FrameSink;
 import org.actorvs.forward.Port;
-import org.actorvs.io.OwnedAddresses;
 import org.actorvs.runtime.ArpActor;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -86,7 +85,7 @@ public final class VrrpActor {
         final TimerScheduler<Command> timers;
         final UnsafeBuffer view = new UnsafeBuffer(0, 0);
         final ArpActor.Own take;
-        final ArpActor.Own release = new ArpActor.Own(OwnedAddresses.NONE, List.of());
+        final ArpActor.Own release = new ArpActor.Own(List.of());
 
         Shell(VrrpInstance instance, ActorRef<ArpActor.Command> arp, ActorRef<RoleChanged> listener, LongSupplier clock,
                 TimerScheduler<Command> timers) {
@@ -96,13 +95,11 @@ public final class VrrpActor {
             this.clock = clock;
             this.timers = timers;
             final int port = instance.port().index();
-            final OwnedAddresses.Builder owned = OwnedAddresses.builder();
-            final List<ArpActor.Announcement> announce = new ArrayList<>();
+            final List<ArpActor.Announcement> vips = new ArrayList<>();
             for (int vip : instance.router().config().vips()) {
-                owned.add(port, vip);
-                announce.add(new ArpActor.Announcement(port, vip));
+                vips.add(new ArpActor.Announcement(port, vip));
             }
-            this.take = new ArpActor.Own(owned.build(), List.copyOf(announce));
+            this.take = new ArpActor.Own(vips);
         }
 
         Behavior<Command> behavior(ActorContext<Command> ctx) {

@@ -1,6 +1,7 @@
 package org.actorvs.runtime;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.actorvs.forward.Port;
@@ -31,10 +32,15 @@ public final class ArpActor {
     public enum Tick implements Command { INSTANCE }
 
     /**
-     * From now on answer for {@code addresses}; those not owned before are announced with gratuitous
-     * ARP (a director taking over VIPs must move the LAN's caches to its MAC at once).
+     * The addresses that move between directors (the VRRP instance's virtual addresses) that this
+     * director holds from now on, besides the ones it always owns; those it did not hold before are
+     * announced with gratuitous ARP (a director taking over VIPs must move the LAN's caches to its
+     * MAC at once). An empty list releases them all.
      */
-    public record Own(OwnedAddresses addresses, List<Announcement> announce) implements Command {
+    public record Own(List<Announcement> addresses) implements Command {
+        public Own {
+            addresses = List.copyOf(addresses);
+        }
     }
 
     /** One address to announce on one port. */
@@ -54,13 +60,29 @@ public final class ArpActor {
     private ArpActor() {
     }
 
+    private static OwnedAddresses union(List<Announcement> a, List<Announcement> b) {
+        OwnedAddresses.Builder owned = OwnedAddresses.builder();
+        a.forEach(x -> owned.add(x.port(), x.ipv4()));
+        b.forEach(x -> owned.add(x.port(), x.ipv4()));
+        return owned.build();
+    }
+
+    /**
+     * @param fixed the addresses this director always answers for, announced once at start (all
+     *              owned addresses when no VRRP instance moves them)
+     */
     public static Behavior<Command> create(List<Port> ports, NeighbourTable neighbours, Injector injector,
-            Duration tick) {
+            Duration tick, List<Announcement> fixed) {
         Behavior<Command> arp = Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
             timers.startTimerWithFixedDelay(Tick.INSTANCE, tick);
             ArpResponder responder = new ArpResponder(ports, neighbours);
             GratuitousArp garp = new GratuitousArp();
             UnsafeBuffer view = new UnsafeBuffer(0, 0);
+            List<Announcement> moving = new ArrayList<>();
+            responder.ownedAddresses(union(fixed, moving));
+            for (Announcement a : fixed) {
+                garp.announce(ports.get(a.port()), a.ipv4(), GratuitousArp.KEEPALIVED_REPEAT, injector);
+            }
             return Behaviors.receive(Command.class)
                     .onMessage(ArpFrame.class, m -> {
                         view.wrap(m.frame());
@@ -72,10 +94,14 @@ public final class ArpActor {
                         return Behaviors.same();
                     })
                     .onMessage(Own.class, m -> {
-                        responder.ownedAddresses(m.addresses());
-                        for (Announcement a : m.announce()) {
-                            garp.announce(ports.get(a.port()), a.ipv4(), GratuitousArp.KEEPALIVED_REPEAT, injector);
+                        responder.ownedAddresses(union(fixed, m.addresses()));
+                        for (Announcement a : m.addresses()) {
+                            if (!moving.contains(a)) {
+                                garp.announce(ports.get(a.port()), a.ipv4(), GratuitousArp.KEEPALIVED_REPEAT, injector);
+                            }
                         }
+                        moving.clear();
+                        moving.addAll(m.addresses());
                         return Behaviors.same();
                     })
                     .onMessage(GetStats.class, m -> {

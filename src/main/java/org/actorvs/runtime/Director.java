@@ -18,7 +18,6 @@ import org.actorvs.forward.PacketProcessor;
 import org.actorvs.forward.Port;
 import org.actorvs.io.Injector;
 import org.actorvs.io.NeighbourTable;
-import org.actorvs.io.OwnedAddresses;
 import org.actorvs.io.PacketIo;
 import org.actorvs.service.DestinationRegistry;
 import org.actorvs.service.DestinationSpec;
@@ -131,10 +130,8 @@ public final class Director implements AutoCloseable {
             if (link != null) {
                 Injector arpInjector = io.openInjector();
                 injectors.add(arpInjector);
-                arp = ctx.spawn(ArpActor.create(setup.ports(), link.neighbours(), arpInjector, ARP_TICK), "arp");
-                OwnedAddresses.Builder owned = OwnedAddresses.builder();
-                link.owned().forEach(a -> owned.add(a.port(), a.ipv4()));
-                arp.tell(new ArpActor.Own(owned.build(), link.owned()));
+                arp = ctx.spawn(ArpActor.create(setup.ports(), link.neighbours(), arpInjector, ARP_TICK,
+                        link.owned()), "arp");
             }
             started.complete(new Started(List.copyOf(refs), pub, dir, arp));
             return Behaviors.empty();
