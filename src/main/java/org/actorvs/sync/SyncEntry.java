@@ -1,6 +1,8 @@
 package org.actorvs.sync;
 
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 import org.actorvs.conn.ConnFlags;
 import org.agrona.DirectBuffer;
@@ -49,7 +51,7 @@ public final class SyncEntry {
         fwmark = 0;
         timeout = 0;
         hasSeq = false;
-        java.util.Arrays.fill(seq, 0);
+        Arrays.fill(seq, 0);
         peDataLength = 0;
         peNameLength = 0;
         return this;
@@ -280,7 +282,7 @@ public final class SyncEntry {
         this.offset = offset;
     }
 
-    void seqFrom(SeqDataFlyweight data, java.nio.ByteOrder order) {
+    void seqFrom(SeqDataFlyweight data, ByteOrder order) {
         for (int i = 0; i < seq.length; i++) {
             seq[i] = data.word(i * Integer.BYTES, order);
         }

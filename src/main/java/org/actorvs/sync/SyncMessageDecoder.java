@@ -47,9 +47,6 @@ public final class SyncMessageDecoder {
     private int errorOffset;
     private int delivered;
     private int skipped;
-    // set by parseV1Entry for the caller: where the PE name option's value is, or -1
-    private int peNameAt;
-    private int peNameLength;
 
     /** @param backupSyncId the backup's syncid: 0 accepts every message, otherwise only that syncid */
     public SyncMessageDecoder(int backupSyncId) {
@@ -199,8 +196,8 @@ public final class SyncMessageDecoder {
         boolean seqSeen = false;
         int peDataAt = -1;
         int peDataLength = 0;
-        peNameAt = -1;
-        peNameLength = 0;
+        int peNameAt = -1;
+        int peNameLength = 0;
         while (at < end) {
             if (at + OptionFlyweight.HEADER_LENGTH > end) {
                 return fail(SyncStatus.OPTION_HEADER, at);

@@ -1,5 +1,7 @@
 package org.actorvs.sync;
 
+import java.nio.ByteOrder;
+
 import org.actorvs.conn.ConnFlags;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -161,7 +163,7 @@ public final class SyncMessageEncoder {
         return count < SyncLimits.MAX_ENTRIES && length + bytes <= end;
     }
 
-    private void writeSeq(SyncEntry e, int at, java.nio.ByteOrder order) {
+    private void writeSeq(SyncEntry e, int at, ByteOrder order) {
         seqData.wrap(buffer, at);
         for (int field = 0; field < SeqDataFlyweight.LENGTH; field += Integer.BYTES) {
             seqData.word(field, e.seq(field), order);
