@@ -99,7 +99,7 @@ class KeepalivedInteropTest {
         }
         final Injector arpOut = io.openInjector();
         arp = kit.spawn(ArpActor.create(io.ports(), new NeighbourTable(io.ports(), NeighbourTable.Params.kernelDefaults()),
-                arpOut, Duration.ofMillis(100)));
+                arpOut, Duration.ofMillis(100), List.of()));
         roles = kit.createTestProbe(VrrpActor.RoleChanged.class);
         reading = true;
         reader = new Thread(this::read, prefix + "-pcap");
