@@ -16,6 +16,8 @@ import org.actorvs.conn.ConnectionTable;
 import org.actorvs.forward.Egress;
 import org.actorvs.forward.PacketProcessor;
 import org.actorvs.forward.Port;
+import org.actorvs.ha.VrrpActor;
+import org.actorvs.ha.VrrpConfig;
 import org.actorvs.io.Injector;
 import org.actorvs.io.NeighbourTable;
 import org.actorvs.io.PacketIo;
@@ -67,6 +69,9 @@ public final class Director implements AutoCloseable {
     private final ActorRef<ServiceDirectory.Command> directory;
     /** Null offline, where neighbours come from configuration. */
     private final ActorRef<ArpActor.Command> arp;
+    /** Null without a VRRP instance: the director then owns its addresses for good. */
+    private final ActorRef<VrrpActor.Command> vrrp;
+    private final AtomicReference<VrrpActor.Role> role = new AtomicReference<>(VrrpActor.Role.INITIALIZE);
     private final DestinationRegistry registry;
     private final AtomicReference<ServiceAddresses> addresses;
     private final AtomicReference<Map<ServiceKey, Schedule>> published;
@@ -75,17 +80,29 @@ public final class Director implements AutoCloseable {
     private final List<Thread> captureThreads = new ArrayList<>();
 
     private record Started(List<ActorRef<PacketShard.Command>> shards, ActorRef<ScheduleUpdate> publisher,
-            ActorRef<ServiceDirectory.Command> directory, ActorRef<ArpActor.Command> arp) {
+            ActorRef<ServiceDirectory.Command> directory, ActorRef<ArpActor.Command> arp,
+            ActorRef<VrrpActor.Command> vrrp) {
     }
 
     /**
      * A live director's link layer: the ARP neighbour table its shards read and the addresses it
      * owns (answered for, and announced with gratuitous ARP at start).
      */
-    public record LinkLayer(NeighbourTable neighbours, List<ArpActor.Announcement> owned) {
+    public record LinkLayer(NeighbourTable neighbours, List<ArpActor.Announcement> owned, Vrrp vrrp) {
         public LinkLayer {
             owned = List.copyOf(owned);
         }
+
+        public LinkLayer(NeighbourTable neighbours, List<ArpActor.Announcement> owned) {
+            this(neighbours, owned, null);
+        }
+    }
+
+    /**
+     * A VRRP instance on one port: the elected master holds the instance's virtual addresses (the
+     * VIPs, and for NAT the real servers' gateway), the backup gives them up.
+     */
+    public record Vrrp(VrrpConfig config, int port) {
     }
 
     /** What applying a rule set did. */
@@ -127,13 +144,27 @@ public final class Director implements AutoCloseable {
             ActorRef<ServiceDirectory.Command> dir = ctx.spawn(ServiceDirectory.create(registry, List.of(pub),
                     DRAIN_CHECK, System::nanoTime), "services");
             ActorRef<ArpActor.Command> arp = null;
+            ActorRef<VrrpActor.Command> vrrpRef = null;
             if (link != null) {
                 Injector arpInjector = io.openInjector();
                 injectors.add(arpInjector);
                 arp = ctx.spawn(ArpActor.create(setup.ports(), link.neighbours(), arpInjector, ARP_TICK,
                         link.owned()), "arp");
+                if (link.vrrp() != null) {
+                    Injector vrrpInjector = io.openInjector();
+                    injectors.add(vrrpInjector);
+                    ActorRef<VrrpActor.RoleChanged> roles = ctx.spawn(Behaviors.receive(VrrpActor.RoleChanged.class)
+                            .onMessage(VrrpActor.RoleChanged.class, m -> {
+                                LOG.info("VRRP instance {} on {}: {}", link.vrrp().config().vrid(),
+                                        setup.ports().get(link.vrrp().port()).name(), m.role());
+                                role.set(m.role());
+                                return Behaviors.same();
+                            }).build(), "vrrp-roles");
+                    vrrpRef = ctx.spawn(VrrpActor.create(link.vrrp().config(), setup.ports().get(link.vrrp().port()),
+                            vrrpInjector, arp, roles, System::nanoTime), "vrrp");
+                }
             }
-            started.complete(new Started(List.copyOf(refs), pub, dir, arp));
+            started.complete(new Started(List.copyOf(refs), pub, dir, arp, vrrpRef));
             return Behaviors.empty();
         });
         this.system = ActorSystem.create(guardian, "actorvs", systemConfig());
@@ -142,6 +173,7 @@ public final class Director implements AutoCloseable {
         this.publisher = s.publisher();
         this.directory = s.directory();
         this.arp = s.arp();
+        this.vrrp = s.vrrp();
         if (live) {
             for (int p = 0; p < ports.length; p++) {
                 CaptureLoop loop = new CaptureLoop(io, p, newDispatcher());
@@ -182,15 +214,23 @@ public final class Director implements AutoCloseable {
         FrameBatch.Pool pool = new FrameBatch.Pool(BATCHES_PER_PORT, BATCH_BYTES, BATCH_FRAMES);
         return new FrameDispatcher(shards.size(), pool,
                 (shard, batch) -> shards.get(shard).tell(new PacketShard.Frames(batch, null)),
-                this::arpFrame, addresses::get);
+                this::controlFrame, addresses::get);
     }
 
-    private void arpFrame(int port, DirectBuffer buffer, int offset, int length, long timestampNanos) {
-        if (arp != null) {
-            byte[] frame = new byte[length];
-            buffer.getBytes(offset, frame);
-            arp.tell(new ArpActor.ArpFrame(port, frame, timestampNanos));
+    /** ARP and VRRP are rare: the frame is copied into a message for the actor that owns it. */
+    private void controlFrame(int kind, int port, DirectBuffer buffer, int offset, int length, long timestampNanos) {
+        ActorRef<VrrpActor.Command> vrrpActor = vrrp;
+        if (kind == FrameDispatcher.ARP && arp != null) {
+            arp.tell(new ArpActor.ArpFrame(port, copy(buffer, offset, length), timestampNanos));
+        } else if (kind == FrameDispatcher.VRRP && vrrpActor != null) {
+            vrrpActor.tell(new VrrpActor.Advert(port, copy(buffer, offset, length), timestampNanos));
         }
+    }
+
+    private static byte[] copy(DirectBuffer buffer, int offset, int length) {
+        byte[] frame = new byte[length];
+        buffer.getBytes(offset, frame);
+        return frame;
     }
 
     /**
@@ -249,6 +289,11 @@ public final class Director implements AutoCloseable {
 
     public ActorRef<ScheduleUpdate> servicePublisher() {
         return publisher;
+    }
+
+    /** The VRRP role, INITIALIZE without a VRRP instance. */
+    public VrrpActor.Role role() {
+        return role.get();
     }
 
     public DestinationRegistry registry() {

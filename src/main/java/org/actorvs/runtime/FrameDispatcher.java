@@ -11,7 +11,8 @@ import org.actorvs.packet.Ipv6Flyweight;
 import org.agrona.DirectBuffer;
 
 /**
- * Sorts the frames of one capture thread: ARP to the neighbour owner, IP to the packet shard that
+ * Sorts the frames of one capture thread: ARP to the neighbour owner, VRRP adverts to the VRRP
+ * instance, IP to the packet shard that
  * owns the flow's client address. Both directions of a NAT flow, a client's persistence templates
  * and an FTP control connection with its data connections all carry the client address, so all
  * state a packet touches lives in one shard and no shard ever waits on another.
@@ -30,10 +31,10 @@ public final class FrameDispatcher implements FrameReceiver {
         void deliver(int shard, FrameBatch batch);
     }
 
-    /** Where ARP frames go; the frame is valid only during the call. */
+    /** Where ARP and VRRP frames go ({@link #ARP} or {@link #VRRP}); the frame is valid only during the call. */
     @FunctionalInterface
-    public interface ArpSink {
-        void arp(int port, DirectBuffer buffer, int offset, int length, long timestampNanos);
+    public interface ControlSink {
+        void control(int kind, int port, DirectBuffer buffer, int offset, int length, long timestampNanos);
     }
 
     private static final int ICMP_HEADER = 8;
@@ -47,11 +48,12 @@ public final class FrameDispatcher implements FrameReceiver {
     private final int shardCount;
     private final FrameBatch.Pool pool;
     private final Shards shards;
-    private final ArpSink arp;
+    private final ControlSink control;
     private final Supplier<ServiceAddresses> addresses;
     private final FrameBatch[] current;
     private long frames;
     private long arpFrames;
+    private long vrrpFrames;
     private long ignored;
     private long backPressureDrops;
     private long oversizeDrops;
@@ -60,7 +62,7 @@ public final class FrameDispatcher implements FrameReceiver {
      * @param addresses the current service-side addresses (read once per frame; the runtime swaps
      *                  the set when services change)
      */
-    public FrameDispatcher(int shardCount, FrameBatch.Pool pool, Shards shards, ArpSink arp,
+    public FrameDispatcher(int shardCount, FrameBatch.Pool pool, Shards shards, ControlSink control,
             Supplier<ServiceAddresses> addresses) {
         if (shardCount < 1) {
             throw new IllegalArgumentException("at least one shard is needed, got " + shardCount);
@@ -68,7 +70,7 @@ public final class FrameDispatcher implements FrameReceiver {
         this.shardCount = shardCount;
         this.pool = pool;
         this.shards = shards;
-        this.arp = arp;
+        this.control = control;
         this.addresses = addresses;
         this.current = new FrameBatch[shardCount];
     }
@@ -77,9 +79,13 @@ public final class FrameDispatcher implements FrameReceiver {
     public void onFrame(int port, DirectBuffer buffer, int offset, int length, long timestampNanos) {
         frames++;
         int shard = classify(buffer, offset, length);
-        if (shard == ARP) {
-            arpFrames++;
-            arp.arp(port, buffer, offset, length, timestampNanos);
+        if (shard == ARP || shard == VRRP) {
+            if (shard == ARP) {
+                arpFrames++;
+            } else {
+                vrrpFrames++;
+            }
+            control.control(shard, port, buffer, offset, length, timestampNanos);
             return;
         }
         if (shard == IGNORED) {
@@ -118,10 +124,16 @@ public final class FrameDispatcher implements FrameReceiver {
         }
     }
 
-    static final int ARP = -1;
+    public static final int ARP = -1;
     static final int IGNORED = -2;
+    public static final int VRRP = -3;
+    /** IPPROTO_VRRP (RFC 5798). */
+    private static final int PROTOCOL_VRRP = 112;
 
-    /** The shard a frame belongs to, or {@link #ARP}, or {@link #IGNORED} for other link protocols. */
+    /**
+     * The shard a frame belongs to, or {@link #ARP}, {@link #VRRP}, or {@link #IGNORED} for other
+     * link protocols.
+     */
     int classify(DirectBuffer b, int offset, int length) {
         if (length < EthernetFlyweight.HEADER_LENGTH) {
             return 0;
@@ -151,6 +163,9 @@ public final class FrameDispatcher implements FrameReceiver {
     private int ipv4Shard(DirectBuffer b, int ip, int end) {
         if (ip + Ipv4Flyweight.MIN_HEADER_LENGTH > end) {
             return 0;
+        }
+        if (Ipv4Flyweight.protocol(b, ip) == PROTOCOL_VRRP) {
+            return VRRP;
         }
         long src = Ipv4Flyweight.src(b, ip) & 0xFFFF_FFFFL;
         long dst = Ipv4Flyweight.dst(b, ip) & 0xFFFF_FFFFL;
@@ -224,6 +239,10 @@ public final class FrameDispatcher implements FrameReceiver {
 
     public long arpFrames() {
         return arpFrames;
+    }
+
+    public long vrrpFrames() {
+        return vrrpFrames;
     }
 
     /** Frames of link protocols the director does not serve (neither IP nor ARP). */

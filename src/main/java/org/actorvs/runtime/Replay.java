@@ -87,7 +87,7 @@ public final class Replay {
         FrameBatch.Pool pool = new FrameBatch.Pool(2, Director.BATCH_BYTES, 1);
         FrameDispatcher dispatcher = new FrameDispatcher(shards.size(), pool,
                 (shard, batch) -> await(director, shards.get(shard), r -> new PacketShard.Frames(batch, r)),
-                (port, buffer, offset, length, ts) -> { }, director.addresses()::get);
+                (kind, port, buffer, offset, length, ts) -> { }, director.addresses()::get);
         long tick = director.setup().tickNanos();
         long[] lastTick = {Long.MIN_VALUE};
         FrameReceiver receiver = (in, buffer, offset, length, ts) -> {

@@ -33,12 +33,14 @@ class FrameDispatcherTest {
 
     private final List<Delivery> deliveries = new ArrayList<>();
     private final List<Integer> arp = new ArrayList<>();
+    private final List<Integer> vrrp = new ArrayList<>();
     private final FrameBatch.Pool pool = new FrameBatch.Pool(4, 4096, 16);
     private final ServiceAddresses addresses = serviceAddresses();
     private final FrameDispatcher dispatcher = new FrameDispatcher(SHARDS, pool, (shard, batch) -> {
         deliveries.add(new Delivery(shard, batch.count()));
         batch.release();
-    }, (port, buffer, offset, length, ts) -> arp.add(port), () -> addresses);
+    }, (kind, port, buffer, offset, length, ts) -> (kind == FrameDispatcher.ARP ? arp : vrrp).add(port),
+            () -> addresses);
     private final UnsafeBuffer frame = new UnsafeBuffer(new byte[2048]);
 
     private static ServiceAddresses serviceAddresses() {
@@ -122,6 +124,17 @@ class FrameDispatcherTest {
     }
 
     @Test
+    void vrrpAdvertsGoToTheControlSinkWithTheirPort() {
+        int length = new FrameBuilder().ethernet(0x01005E000012L, PEER_MAC)
+                .ipv4(ROUTER, InetAddresses.parseIpv4("224.0.0.18"), 112, 255, 0, false).payload(new byte[20])
+                .build(frame, 0);
+        dispatcher.onFrame(2, frame, 0, length, 1);
+        dispatcher.flush();
+        assertEquals(List.of(2), vrrp);
+        assertEquals(List.of(), deliveries);
+    }
+
+    @Test
     void otherLinkProtocolsAreCountedAndIgnored() {
         int length = new FrameBuilder().ethernet(DIRECTOR_MAC, PEER_MAC).etherType(0x88CC).payload(new byte[46])
                 .build(frame, 0);
@@ -163,7 +176,7 @@ class FrameDispatcherTest {
 
     @Test
     void framesAreDroppedAndCountedWhenEveryBatchIsWithTheShards() {
-        FrameDispatcher holding = new FrameDispatcher(1, pool, (shard, batch) -> { }, (p, b, o, l, t) -> { },
+        FrameDispatcher holding = new FrameDispatcher(1, pool, (shard, batch) -> { }, (k, p, b, o, l, t) -> { },
                 () -> addresses);
         int length = tcp(client(1), VIP).build(frame, 0);
         for (int i = 0; i < 4 * 16 + 3; i++) {
