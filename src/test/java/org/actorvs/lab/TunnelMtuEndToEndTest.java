@@ -97,8 +97,9 @@ class TunnelMtuEndToEndTest {
 
             LabHost.Result upload = upload();
 
-            assertTrue(capture.waitFor(10, TimeUnit.SECONDS), "no ICMP destination unreachable reached the client; "
-                    + "upload: " + upload.output());
+            // tcpdump exits 0 once it has its packet; 124 is timeout(1) ending a capture that saw none.
+            assertTrue(capture.waitFor(10, TimeUnit.SECONDS) && capture.exitValue() == 0,
+                    "no ICMP destination unreachable reached the client; upload: " + upload.output());
             LabHost.Result fields = LabHost.run(List.of("tshark", "-r", pcap.toString(), "-T", "fields",
                     "-E", "separator=,", "-E", "occurrence=f",
                     "-e", "icmp.type", "-e", "icmp.code", "-e", "icmp.mtu", "-e", "ip.src", "-e", "eth.src"), 30);
