@@ -24,9 +24,18 @@ class TunnelEndToEndTest {
     @BeforeEach
     void labUp() {
         LabHost.requireNamespaces();
-        DirectRoutingEndToEndTest.upLab(name, "tun");
+        processes.addAll(upLab(name));
+    }
+
+    /**
+     * Brings up the tun lab {@code lab} with an {@link org.actorvs.io.IpipDecapsulator} on each real
+     * server; the decapsulators, for the caller to close.
+     */
+    static List<LabProcess> upLab(String lab) {
+        DirectRoutingEndToEndTest.upLab(lab, "tun");
+        List<LabProcess> decapsulators = new ArrayList<>();
         for (int r = 1; r <= 3; r++) {
-            String ns = name + "r" + r;
+            String ns = lab + "r" + r;
             // With an ipip module the real server's kernel consumes protocol 4 itself; here it
             // would also answer each tunnelled packet with "protocol 4 unreachable", which the
             // director relays to the client and which can abort the client's SYN_SENT socket.
@@ -35,10 +44,12 @@ class TunnelEndToEndTest {
                             + "add chain ip avlab out { type filter hook output priority 0; }; "
                             + "add rule ip avlab out icmp type destination-unreachable icmp code prot-unreachable drop"),
                     15);
+            // A failure here leaves earlier decapsulators to lab.sh down, which ends every process in the lab.
             assertEquals(0, nft.exitCode(), nft.output());
-            processes.add(LabProcess.start(ns, "org.actorvs.io.IpipDecapsulator",
+            decapsulators.add(LabProcess.start(ns, "org.actorvs.io.IpipDecapsulator",
                     List.of("--in", "eth0", "--out", "vipd"), "decapsulating IPIP", DirectRoutingEndToEndTest.START_SECONDS));
         }
+        return decapsulators;
     }
 
     @AfterEach
