@@ -65,8 +65,11 @@ final class BenchDirector {
         }
     }
 
-    /** A director whose table holds {@code capacity} connections, its timers ticking every {@code tickNanos}. */
-    BenchDirector(int capacity, long tickNanos, int realServers, String scheduler) {
+    /**
+     * A director whose table holds {@code capacity} connections, its timers ticking every
+     * {@code tickNanos}, with the kernel's default settings but for {@code verifyChecksums}.
+     */
+    BenchDirector(int capacity, long tickNanos, int realServers, String scheduler, boolean verifyChecksums) {
         if (realServers < 1 || realServers > 200) {
             throw new IllegalArgumentException("1..200 real servers fit the back /24: " + realServers);
         }
@@ -86,7 +89,7 @@ final class BenchDirector {
             new Port(1, "back", BACK_MAC, BACK, 0, 0, 1500, -1)};
         Egress egress = new Egress(ports, routes, neighbours, sink);
         processor = new PacketProcessor(table, registry, egress, new long[] {FRONT_MAC, BACK_MAC},
-                IpvsSettings.defaults());
+                IpvsSettings.defaults().toBuilder().verifyChecksums(verifyChecksums).build());
         destinations = vs.destinations();
         Schedule service = new Schedule(4, IpProtocol.TCP, 0, VIP, VPORT, 0, 0, 0, 0, 0xFFFF_FFFFL, null,
                 vs.scheduler(), vs.destinations());

@@ -50,6 +50,13 @@ public class NatForwardingBenchmark {
     @Param({"1000", "100000"})
     public int flows;
 
+    /**
+     * Received IPv4 header and TCP checksums verified (the default); {@code -p verifyChecksums=false}
+     * shows a director whose NICs verify them (receive checksum offload).
+     */
+    @Param({"true"})
+    public boolean verifyChecksums;
+
     private BenchDirector director;
     private UnsafeBuffer pristine;
     private final UnsafeBuffer frame = new UnsafeBuffer(new byte[FRAME]);
@@ -59,7 +66,7 @@ public class NatForwardingBenchmark {
 
     @Setup
     public void setUp() {
-        director = new BenchDirector(flows + flows / 4, 1_000_000L, 3, "rr");
+        director = new BenchDirector(flows + flows / 4, 1_000_000L, 3, "rr", verifyChecksums);
         int[] order = new int[flows];
         for (int i = 0; i < flows; i++) {
             order[i] = i;

@@ -59,7 +59,7 @@ public class NewConnectionBenchmark {
 
     @Setup
     public void setUp() {
-        director = new BenchDirector(CAPACITY, TICK_NANOS, destinations, "rr");
+        director = new BenchDirector(CAPACITY, TICK_NANOS, destinations, "rr", true);
         pristine = new UnsafeBuffer(new byte[CLIENTS * FRAME]);
         for (int i = 0; i < CLIENTS; i++) {
             BenchDirector.clientFrame(i, TcpFlyweight.SYN, pristine, i * FRAME);

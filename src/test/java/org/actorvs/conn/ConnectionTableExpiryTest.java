@@ -56,6 +56,16 @@ class ConnectionTableExpiryTest {
     }
 
     @Test
+    void deadlineBetweenTicksOfANegativeClockIsRoundedUpToTheNextTick() {
+        // System.nanoTime() may be negative: the deadline must still round up, never down.
+        long start = -5 * SECOND - TICK / 2;
+        int e = insert(t, 40000, 0, 0, NONE, start);
+        assertEquals(3 * SECOND + TICK / 2, t.remainingNanos(e, start));
+        assertEquals(0, t.poll(start + 3 * SECOND + TICK / 2 - 1, listener, ALL));
+        assertEquals(1, t.poll(start + 3 * SECOND + TICK / 2, listener, ALL));
+    }
+
+    @Test
     void refreshPostponesExpiry() {
         int e = insert(t, 40000, 0, 0, NONE, 0);
         t.setTimeout(e, 3, 2 * SECOND);
