@@ -100,7 +100,7 @@ final class BenchDirector {
         return RS_BASE + i;
     }
 
-    /** Client number {@code i}'s address: 64 clients ports per address. */
+    /** Client number {@code i}'s address: 64 clients (ports) share each address. */
     static int clientAddress(int i) {
         return CLIENT_BASE + (i / CLIENT_PORTS);
     }
