@@ -33,6 +33,11 @@ final class TimerWheel {
     private final long tickNanos;
     /** Timeouts up to this many seconds stay below {@link #MAX_TICKS} ticks, whatever the phase within a tick. */
     private final int maxUncappedSeconds;
+    /** Ticks per second when a second is a whole number of ticks, else 0. */
+    private final long ticksPerSecond;
+    /** The tick {@link #deadlineTick} last saw now in, and where it starts (tick 0 is [0, tickNanos)). */
+    private long nowTick;
+    private long nowTickStart;
     private final int[] deadline;
     private final int[] next;
     private final int[] prev;
@@ -50,6 +55,7 @@ final class TimerWheel {
         this.tickNanos = tickNanos;
         long cappedSpan = tickNanos > Long.MAX_VALUE / MAX_TICKS ? Long.MAX_VALUE : (MAX_TICKS - 1) * tickNanos;
         this.maxUncappedSeconds = (int) Math.min(Integer.MAX_VALUE, cappedSpan / NANOS_PER_SECOND);
+        this.ticksPerSecond = NANOS_PER_SECOND % tickNanos == 0 ? NANOS_PER_SECOND / tickNanos : 0;
         this.deadline = new int[capacity];
         this.next = new int[capacity];
         this.prev = new int[capacity];
@@ -174,11 +180,22 @@ final class TimerWheel {
     }
 
     // Rounded up, so that an entry never expires before its deadline. Every packet re-arms its
-    // connection's timer, so the common, uncapped case takes one 64-bit division instead of two:
-    // nowTick + ceil((intoTick + span) / tick) = ceil((now + span) / tick).
+    // connection's timer and a 64-bit division costs as much as the rest of the re-arm, so the
+    // uncapped case avoids it: the tick of now is remembered while now stays within it, and when a
+    // second is a whole number of ticks, ceil((now + span) / tick) = nowTick + span ticks + (now
+    // past its tick's start ? 1 : 0). Otherwise one division: ceil((now + span) / tick).
     private int deadlineTick(long nowNanos, int seconds) {
         if (seconds >= 0 && seconds <= maxUncappedSeconds) {
-            return (int) Math.floorDiv(nowNanos + seconds * NANOS_PER_SECOND + tickNanos - 1, tickNanos);
+            if (ticksPerSecond == 0) {
+                return (int) Math.floorDiv(nowNanos + seconds * NANOS_PER_SECOND + tickNanos - 1, tickNanos);
+            }
+            long intoTick = nowNanos - nowTickStart;
+            if (intoTick < 0 || intoTick >= tickNanos) {
+                nowTick = Math.floorDiv(nowNanos, tickNanos);
+                nowTickStart = nowTick * tickNanos;
+                intoTick = nowNanos - nowTickStart;
+            }
+            return (int) (nowTick + seconds * ticksPerSecond + (intoTick > 0 ? 1 : 0));
         }
         long nowTick = Math.floorDiv(nowNanos, tickNanos);
         long intoTick = nowNanos - nowTick * tickNanos;
