@@ -36,8 +36,8 @@ final class TimerWheel {
     /** Ticks per second when a second is a whole number of ticks, else 0. */
     private final long ticksPerSecond;
     /** The tick {@link #deadlineTick} last saw now in, and where it starts (tick 0 is [0, tickNanos)). */
-    private long nowTick;
-    private long nowTickStart;
+    private long lastTick;
+    private long lastTickStart;
     private final int[] deadline;
     private final int[] next;
     private final int[] prev;
@@ -189,13 +189,13 @@ final class TimerWheel {
             if (ticksPerSecond == 0) {
                 return (int) Math.floorDiv(nowNanos + seconds * NANOS_PER_SECOND + tickNanos - 1, tickNanos);
             }
-            long intoTick = nowNanos - nowTickStart;
+            long intoTick = nowNanos - lastTickStart;
             if (intoTick < 0 || intoTick >= tickNanos) {
-                nowTick = Math.floorDiv(nowNanos, tickNanos);
-                nowTickStart = nowTick * tickNanos;
-                intoTick = nowNanos - nowTickStart;
+                lastTick = Math.floorDiv(nowNanos, tickNanos);
+                lastTickStart = lastTick * tickNanos;
+                intoTick = nowNanos - lastTickStart;
             }
-            return (int) (nowTick + seconds * ticksPerSecond + (intoTick > 0 ? 1 : 0));
+            return (int) (lastTick + seconds * ticksPerSecond + (intoTick > 0 ? 1 : 0));
         }
         long nowTick = Math.floorDiv(nowNanos, tickNanos);
         long intoTick = nowNanos - nowTick * tickNanos;
