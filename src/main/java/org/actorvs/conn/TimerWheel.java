@@ -31,6 +31,13 @@ final class TimerWheel {
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
 
     private final long tickNanos;
+    /** Timeouts up to this many seconds stay below {@link #MAX_TICKS} ticks, whatever the phase within a tick. */
+    private final int maxUncappedSeconds;
+    /** Ticks per second when a second is a whole number of ticks, else 0. */
+    private final long ticksPerSecond;
+    /** The tick {@link #deadlineTick} last saw now in, and where it starts (tick 0 is [0, tickNanos)). */
+    private long lastTick;
+    private long lastTickStart;
     private final int[] deadline;
     private final int[] next;
     private final int[] prev;
@@ -46,6 +53,9 @@ final class TimerWheel {
             throw new IllegalArgumentException("wheel slots must be a power of two: " + slots);
         }
         this.tickNanos = tickNanos;
+        long cappedSpan = tickNanos > Long.MAX_VALUE / MAX_TICKS ? Long.MAX_VALUE : (MAX_TICKS - 1) * tickNanos;
+        this.maxUncappedSeconds = (int) Math.min(Integer.MAX_VALUE, cappedSpan / NANOS_PER_SECOND);
+        this.ticksPerSecond = NANOS_PER_SECOND % tickNanos == 0 ? NANOS_PER_SECOND / tickNanos : 0;
         this.deadline = new int[capacity];
         this.next = new int[capacity];
         this.prev = new int[capacity];
@@ -169,8 +179,24 @@ final class TimerWheel {
         return (int) Math.floorDiv(nanos, tickNanos);
     }
 
-    // Rounded up, so that an entry never expires before its deadline.
+    // Rounded up, so that an entry never expires before its deadline. Every packet re-arms its
+    // connection's timer and a 64-bit division costs as much as the rest of the re-arm, so the
+    // uncapped case avoids it: the tick of now is remembered while now stays within it, and when a
+    // second is a whole number of ticks, ceil((now + span) / tick) = nowTick + span ticks + (now
+    // past its tick's start ? 1 : 0). Otherwise one division: ceil((now + span) / tick).
     private int deadlineTick(long nowNanos, int seconds) {
+        if (seconds >= 0 && seconds <= maxUncappedSeconds) {
+            if (ticksPerSecond == 0) {
+                return (int) Math.floorDiv(nowNanos + seconds * NANOS_PER_SECOND + tickNanos - 1, tickNanos);
+            }
+            long intoTick = nowNanos - lastTickStart;
+            if (intoTick < 0 || intoTick >= tickNanos) {
+                lastTick = Math.floorDiv(nowNanos, tickNanos);
+                lastTickStart = lastTick * tickNanos;
+                intoTick = nowNanos - lastTickStart;
+            }
+            return (int) (lastTick + seconds * ticksPerSecond + (intoTick > 0 ? 1 : 0));
+        }
         long nowTick = Math.floorDiv(nowNanos, tickNanos);
         long intoTick = nowNanos - nowTick * tickNanos;
         long ticks = (intoTick + Math.max(0, seconds) * NANOS_PER_SECOND + tickNanos - 1) / tickNanos;

@@ -39,7 +39,9 @@ public final class TrafficCounters {
 
     private void add(int destId, int field, long n) {
         if (destId >= 0) {
-            counts[slot(destId) + field] += n;
+            // slot() first: it may grow the array, and counts[...] would read the old one.
+            int at = slot(destId);
+            counts[at + field] += n;
         }
     }
 

@@ -56,6 +56,27 @@ class ConnectionTableExpiryTest {
     }
 
     @Test
+    void deadlineBetweenTicksOfANegativeClockIsRoundedUpToTheNextTick() {
+        // System.nanoTime() may be negative: the deadline must still round up, never down.
+        long start = -5 * SECOND - TICK / 2;
+        int e = insert(t, 40000, 0, 0, NONE, start);
+        assertEquals(3 * SECOND + TICK / 2, t.remainingNanos(e, start));
+        assertEquals(0, t.poll(start + 3 * SECOND + TICK / 2 - 1, listener, ALL));
+        assertEquals(1, t.poll(start + 3 * SECOND + TICK / 2, listener, ALL));
+    }
+
+    @Test
+    void deadlineWithATickThatDoesNotDivideASecondIsRoundedUpToTheNextTick() {
+        long tick = 7_000_000L;
+        ConnectionTable sevens = new ConnectionTable(16, tick, counters);
+        int e = insert(sevens, 40000, 0, 0, NONE, 0);
+        // 3 s = 428.57 ticks of 7 ms: due at tick 429.
+        assertEquals(429 * tick, sevens.remainingNanos(e, 0));
+        assertEquals(0, sevens.poll(429 * tick - 1, listener, ALL));
+        assertEquals(1, sevens.poll(429 * tick, listener, ALL));
+    }
+
+    @Test
     void refreshPostponesExpiry() {
         int e = insert(t, 40000, 0, 0, NONE, 0);
         t.setTimeout(e, 3, 2 * SECOND);
