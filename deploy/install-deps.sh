@@ -8,7 +8,7 @@ set -euo pipefail
 packages=(
   openjdk-17-jdk-headless maven
   libpcap0.8 iproute2 ethtool iputils-ping procps psmisc
-  curl wrk nginx-light tshark tcpdump nftables keepalived vsftpd lftp haproxy
+  curl wrk nginx-light tshark tcpdump nftables keepalived vsftpd lftp haproxy systemd
 )
 
 if [ "$(id -u)" -ne 0 ]; then
