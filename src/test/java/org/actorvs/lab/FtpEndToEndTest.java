@@ -40,7 +40,7 @@ import org.junit.jupiter.api.TestInstance;
 class FtpEndToEndTest {
     private static final String VIP_FTP = "ftp://10.77.0.100/";
     private static final int FILE_BYTES = 10 * 1024 * 1024;
-    /** Bounds every transfer; a 10 MB file takes well under a second through the lab. */
+    /** Bounds every transfer; a 10 MB file takes about a second through the lab. */
     private static final int TRANSFER_SECONDS = 60;
     /** The start of a 227 reply after the helper put the VIP in place of the real server's address. */
     private static final String PASV_REPLY_WITH_VIP = "227 Entering Passive Mode (10,77,0,100,";
@@ -176,13 +176,29 @@ class FtpEndToEndTest {
     /** lftp in the client namespace with its debug output (the FTP dialogue), time-bounded. */
     private LabHost.Result lftp(String commands) {
         return checked(LabHost.run(List.of("ip", "netns", "exec", name + "c1", "lftp", "-d", "-e",
-                "set net:timeout 10; set net:max-retries 1; set xfer:clobber on; set ftp:ssl-allow no; " + commands + "; bye",
+                "set net:timeout 10; set net:max-retries 1; set xfer:clobber on; set ftp:ssl-allow no; "
+                        + commands + "; bye",
                 "ftp://anonymous:lab@10.77.0.100"), TRANSFER_SECONDS + 10));
     }
 
     private LabHost.Result checked(LabHost.Result r) {
-        assertEquals(0, r.exitCode(), r.output() + "\n--- director:\n" + director.log());
+        assertEquals(0, r.exitCode(), r.output() + "\n--- director:\n" + director.log() + serverLogs());
         return r;
+    }
+
+    /** The real servers' FTP dialogues (log_ftp_protocol), for a failure's message. */
+    private String serverLogs() {
+        StringBuilder logs = new StringBuilder();
+        for (String rs : REAL_SERVERS) {
+            Path log = work.resolve(rs).resolve("vsftpd.log");
+            try {
+                logs.append("\n--- vsftpd in ").append(rs).append(":\n")
+                        .append(Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "(no log)");
+            } catch (IOException e) {
+                logs.append("(unreadable: ").append(e).append(')');
+            }
+        }
+        return logs.toString();
     }
 
     private void assertSameAsTheFile(Path copy) throws IOException {
