@@ -180,6 +180,10 @@ up_common() {
         inns "r$r" sysctl -qw net.ipv4.conf.vip0.accept_local=1
         quiet_offloads "r$r" vip0
         quiet_offloads "r$r" vipd
+        # With an ipip module the kernel consumes protocol 4 itself; without one it also answers
+        # every tunnelled packet with "protocol 4 unreachable", which the director relays to the
+        # client (as ip_vs_in_icmp does) and which can abort the client's half-open connection.
+        inns "r$r" nft "add table ip avlab; add chain ip avlab out { type filter hook output priority 0; }; add rule ip avlab out icmp type destination-unreachable icmp code prot-unreachable drop"
       fi
     fi
     start_nginx "r$r" "r$r"

@@ -50,6 +50,9 @@ final class LabDemo {
         out.println("== building the " + topology + " lab (" + lab + " up --topology " + topology + " --name " + LAB_NAME + ")");
         try {
             exec(out, List.of(lab.toString(), "up", "--topology", topology, "--name", LAB_NAME));
+            if (topology.equals("tun")) {
+                startDecapsulators(out);
+            }
             out.println("== starting the director in namespace " + LAB_NAME + "d1 with " + config);
             List<String> inner = new ArrayList<>(List.of("ip", "netns", "exec", LAB_NAME + "d1",
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -70,6 +73,22 @@ final class LabDemo {
         } finally {
             out.println("== tearing the lab down");
             exec(out, List.of(lab.toString(), "down", "--name", LAB_NAME));
+        }
+    }
+
+    /**
+     * This kernel may lack the ipip module: each real server gets a user-space decapsulator that
+     * hands the inner packets to the VIP's device (see lab.sh). lab.sh down ends them with the lab.
+     */
+    private static void startDecapsulators(PrintStream out) throws IOException {
+        for (int r = 1; r <= 3; r++) {
+            String ns = LAB_NAME + "r" + r;
+            out.println("== IP-in-IP decapsulator on " + ns);
+            new ProcessBuilder("ip", "netns", "exec", ns, Path.of(System.getProperty("java.home"), "bin", "java")
+                    .toString(), "-Dlogback.configurationFile=" + home().resolve("conf/logback.xml"),
+                    "-cp", System.getProperty("java.class.path"), "org.actorvs.io.IpipDecapsulator",
+                    "--in", "eth0", "--out", "vipd")
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         }
     }
 
