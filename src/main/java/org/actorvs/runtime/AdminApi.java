@@ -54,7 +54,7 @@ public final class AdminApi {
     static final String IPVS_VERSION = "1.2.1";
     static final int DEFAULT_PAGE = 1000;
     static final int MAX_PAGE = 100_000;
-    static final String RATES_NOTE = "rates unavailable: this director has no rate estimator yet";
+    static final String RATES_NOTE = "this director has no rate estimator yet";
 
     private final Director director;
     private final ObjectMapper json = new ObjectMapper()

@@ -30,6 +30,8 @@ public final class AdminServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AdminServer.class);
     /** The largest request body: a rules file of some ten thousand services and destinations. */
     static final int MAX_BODY = 1 << 20;
+    /** A body longer than this is not even read to the end before the 413. */
+    private static final long DISCARD_LIMIT = 8L * MAX_BODY;
     /** Query strings are a few short parameters; anything longer is not ours. */
     private static final int MAX_QUERY = 1024;
     private static final int THREADS = 2;
@@ -111,7 +113,8 @@ public final class AdminServer implements AutoCloseable {
         }
         String length = x.getRequestHeaders().getFirst("Content-Length");
         if (length != null && (length.length() > 10 || !length.chars().allMatch(Character::isDigit)
-                || Long.parseLong(length) > MAX_BODY)) {
+                || Long.parseLong(length) > DISCARD_LIMIT)) {
+            // not worth reading: the connection is closed under the client
             return api.error(413, "request body too large (at most " + MAX_BODY + " bytes)");
         }
         byte[] body = readBody(x.getRequestBody());
@@ -137,10 +140,22 @@ public final class AdminServer implements AutoCloseable {
                 || header != null && MessageDigest.isEqual(token, header.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** The body, or null when it is longer than {@link #MAX_BODY} (chunked bodies carry no length). */
+    /**
+     * The body, or null when it is longer than {@link #MAX_BODY} (chunked bodies carry no length).
+     * The rest of a body too long is read and dropped up to {@link #DISCARD_LIMIT}, so that the
+     * client gets to read its 413 instead of a reset connection.
+     */
     private static byte[] readBody(InputStream in) throws IOException {
         byte[] body = in.readNBytes(MAX_BODY + 1);
-        return body.length > MAX_BODY ? null : body;
+        if (body.length <= MAX_BODY) {
+            return body;
+        }
+        byte[] sink = new byte[64 * 1024];
+        long left = DISCARD_LIMIT - body.length;
+        for (int n = 0; left > 0 && n >= 0; left -= n) {
+            n = in.read(sink, 0, (int) Math.min(sink.length, left));
+        }
+        return null;
     }
 
     private static Map<String, String> query(String raw) {

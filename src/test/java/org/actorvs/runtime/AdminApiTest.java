@@ -106,7 +106,7 @@ class AdminApiTest {
         AdminFixture.Run rate = fx.cli("-L", "-n", "--rate");
         assertEquals(0, rate.status(), rate.err());
         assertTrue(rate.out().contains("\nRates unavailable: this director has no rate estimator yet\n"), rate.out());
-        assertTrue(rate.out().contains("\nTCP  10.99.0.10:80" + " ".repeat(20) + "      n/a".repeat(5) + "\n"), rate.out());
+        assertTrue(rate.out().contains("\nTCP  10.99.0.10:80" + " ".repeat(15) + "      n/a".repeat(5) + "\n"), rate.out());
     }
 
     @Test
