@@ -34,6 +34,7 @@ final class AdminFixture implements AutoCloseable {
     final DirectorConfig config;
     final List<Port> ports;
     final Director director;
+    final PacketIo io;
     final AdminServer server;
     final String base;
     private final HttpClient http = HttpClient.newHttpClient();
@@ -48,7 +49,8 @@ final class AdminFixture implements AutoCloseable {
         ports = config.ports(name -> {
             throw new IllegalArgumentException(name);
         });
-        director = Director.offline(Main.setup(config, ports, i -> config.staticNeighbours()), io.apply(ports));
+        this.io = io.apply(ports);
+        director = Director.offline(Main.setup(config, ports, i -> config.staticNeighbours()), this.io);
         server = AdminServer.start(new DirectorConfig.Admin(InetAddress.getLoopbackAddress(), 0, token), director);
         base = "http://127.0.0.1:" + server.port();
     }
