@@ -174,8 +174,7 @@ public final class IpvsadmRules {
             if (spec.persistent()) {
                 out.append(" -p ").append(spec.persistTimeout());
                 if (spec.netmask() != ServiceSpec.defaultNetmask(spec.key())) {
-                    out.append(" -M ").append(spec.key().ipv6() ? Integer.toString(spec.netmask())
-                            : AddressText.formatIpv4Mask(spec.netmask()));
+                    out.append(" -M ").append(netmask(spec));
                 }
             }
             if (!spec.persistenceEngine().isEmpty()) {
@@ -221,8 +220,13 @@ public final class IpvsadmRules {
         return option + " " + AddressText.formatWithPort(key.address(), key.port());
     }
 
+    /** The persistence mask as ipvsadm prints it: dotted for IPv4, the prefix length for IPv6. */
+    public static String netmask(ServiceSpec spec) {
+        return spec.key().ipv6() ? Integer.toString(spec.netmask()) : AddressText.formatIpv4Mask(spec.netmask());
+    }
+
     /** print_sched_flags(): names by scheduler, with flag-3 kept readable for sh and mh. */
-    private static String schedFlagNames(ServiceSpec spec) {
+    public static String schedFlagNames(ServiceSpec spec) {
         String prefix = spec.scheduler().equals("sh") || spec.scheduler().equals("mh") ? spec.scheduler() + "-" : null;
         List<String> names = new ArrayList<>(3);
         if ((spec.schedFlags() & ServiceSpec.SCHED_FLAG_1) != 0) {

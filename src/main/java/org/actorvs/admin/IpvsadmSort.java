@@ -5,6 +5,8 @@ import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Function;
+import java.util.function.ToIntFunction;
 
 import org.actorvs.service.DestinationSpec;
 import org.actorvs.service.RuleSet;
@@ -41,6 +43,12 @@ public final class IpvsadmSort {
         return glibcMergeSort(dests, IpvsadmSort::compare);
     }
 
+    /** Any kind of destination (the runtime's live ones too) in ipvsadm's listing order. */
+    public static <T> List<T> destinations(List<T> dests, Function<T, InetAddress> address, ToIntFunction<T> port) {
+        return glibcMergeSort(dests, (a, b) -> compare(address.apply(a), port.applyAsInt(a), address.apply(b),
+                port.applyAsInt(b)));
+    }
+
     /** ipvs_cmp_services(), with its 32-bit wrap-around. */
     static int compare(ServiceKey a, ServiceKey b) {
         int r = (int) (a.fwmark() - b.fwmark());
@@ -62,8 +70,12 @@ public final class IpvsadmSort {
 
     /** ipvs_cmp_dests(): the first destination's family decides how many address words count. */
     static int compare(DestinationSpec a, DestinationSpec b) {
-        int r = compareAddresses(a.address() instanceof Inet6Address, words(a.address()), words(b.address()));
-        return r != 0 ? r : a.port() - b.port();
+        return compare(a.address(), a.port(), b.address(), b.port());
+    }
+
+    private static int compare(InetAddress a, int aPort, InetAddress b, int bPort) {
+        int r = compareAddresses(a instanceof Inet6Address, words(a), words(b));
+        return r != 0 ? r : aPort - bPort;
     }
 
     private static int protocol(ServiceKey k) {

@@ -44,6 +44,7 @@ import org.actorvs.service.RuleSet;
  * @param drainTimeout            how long a destination removed by a configuration change keeps
  *                                serving its existing connections before it is dropped
  * @param capture                 packet capture settings
+ * @param admin                   where the HTTP admin API (actorvsadm's peer) listens
  */
 public record DirectorConfig(
         String source,
@@ -58,7 +59,8 @@ public record DirectorConfig(
         IpvsSettings ipvs,
         RuleSet services,
         Duration drainTimeout,
-        Capture capture) {
+        Capture capture,
+        Admin admin) {
 
     public DirectorConfig {
         Objects.requireNonNull(source, "source");
@@ -72,6 +74,7 @@ public record DirectorConfig(
         Objects.requireNonNull(services, "services");
         Objects.requireNonNull(drainTimeout, "drainTimeout");
         Objects.requireNonNull(capture, "capture");
+        Objects.requireNonNull(admin, "admin");
     }
 
     /**
@@ -239,6 +242,25 @@ public record DirectorConfig(
     }
 
     /** The interface with this name, if configured. */
+    /**
+     * The HTTP admin API's listening address. Anyone who reaches it can rewrite the rule table, so
+     * an address other than loopback needs a bearer token; the loader refuses the file otherwise.
+     *
+     * @param token the bearer token clients must send, empty for none (loopback only)
+     */
+    public record Admin(InetAddress address, int port, Optional<String> token) {
+        public Admin {
+            Objects.requireNonNull(address, "address");
+            Objects.requireNonNull(token, "token");
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("admin port " + port + " outside 0..65535");
+            }
+            if (!address.isLoopbackAddress() && token.isEmpty()) {
+                throw new IllegalArgumentException("the admin API on " + address.getHostAddress() + " needs a token");
+            }
+        }
+    }
+
     public Optional<Interface> interfaceNamed(String name) {
         return interfaces.stream().filter(i -> i.name().equals(name)).findFirst();
     }

@@ -24,6 +24,7 @@ import com.typesafe.config.ConfigSyntax;
 import com.typesafe.config.ConfigValueType;
 
 import org.actorvs.admin.AddressText;
+import org.actorvs.config.DirectorConfig.Admin;
 import org.actorvs.config.DirectorConfig.Capture;
 import org.actorvs.config.DirectorConfig.Interface;
 import org.actorvs.config.DirectorConfig.IpPrefix;
@@ -51,6 +52,10 @@ public final class DirectorConfigLoader {
     public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofMinutes(5);
     /** Default for {@code connection-table.capacity-per-shard}. */
     public static final int DEFAULT_CONNECTIONS_PER_SHARD = 262_144;
+    /** Default {@code admin.port}. */
+    public static final int DEFAULT_ADMIN_PORT = 9080;
+    /** A shorter bearer token is guessable; 16 characters of a random alphabet are not. */
+    public static final int MIN_ADMIN_TOKEN_LENGTH = 16;
     /** Default capture settings: whole frames of any MTU up to 64 KiB, 1 ms polls, 8 MiB buffers. */
     public static final Capture DEFAULT_CAPTURE = new Capture(65_535, Duration.ofMillis(1), 8 * 1024 * 1024);
     /** The most shards accepted: far above any core count this runs on, low enough to catch a typo. */
@@ -120,7 +125,7 @@ public final class DirectorConfigLoader {
             throw top.error(ROOT, "missing: the settings go in one object, " + ROOT + " { ... }");
         }
         Section s = top.section(ROOT, "node-name", "interfaces", "owned-addresses", "routes", "neighbours", "shards",
-                "connection-table", "timeouts", "ipvs", "services", "drain-timeout", "capture");
+                "connection-table", "timeouts", "ipvs", "services", "drain-timeout", "capture", "admin");
 
         String nodeName = s.string("node-name", "this director's name, e.g. \"d1\"");
         List<Interface> interfaces = interfaces(s);
@@ -136,7 +141,7 @@ public final class DirectorConfigLoader {
                         .integer("capacity-per-shard", 1, ConnectionTable.MAX_CAPACITY, DEFAULT_CONNECTIONS_PER_SHARD),
                 timeouts(s), ipvs(s), ServicesReader.read(s, baseDir),
                 s.duration("drain-timeout", Duration.ZERO, Duration.ofDays(31), DEFAULT_DRAIN_TIMEOUT),
-                capture(s));
+                capture(s), admin(s));
     }
 
     // ---------------------------------------------------------------- network
@@ -333,6 +338,25 @@ public final class DirectorConfigLoader {
                 .fragmentMemoryBytes((int) v.bytes("fragment-memory", 65_535, 1L << 30, d.fragmentMemoryBytes()))
                 .verifyChecksums(v.bool("verify-checksums", d.verifyChecksums()))
                 .build();
+    }
+
+    /** The admin API: loopback by default; any other address only with a token. */
+    private static Admin admin(Section s) throws ConfigError {
+        Section a = s.section("admin", "address", "port", "token");
+        InetAddress address = a.has("address") ? address(a, "address", 0) : InetAddress.getLoopbackAddress();
+        int port = (int) a.integer("port", 1, 65535, DEFAULT_ADMIN_PORT);
+        Optional<String> token = a.optString("token", "a bearer token of at least " + MIN_ADMIN_TOKEN_LENGTH
+                + " printable characters");
+        if (token.isPresent() && (token.get().length() < MIN_ADMIN_TOKEN_LENGTH
+                || !token.get().chars().allMatch(c -> c > ' ' && c < 127))) {
+            throw a.error("token", "expected at least " + MIN_ADMIN_TOKEN_LENGTH
+                    + " printable ASCII characters without blanks (it travels in an HTTP header)");
+        }
+        if (!address.isLoopbackAddress() && token.isEmpty()) {
+            throw a.error("address", "listening on " + address.getHostAddress()
+                    + " lets other hosts rewrite the rules: set admin.token too, or use 127.0.0.1");
+        }
+        return new Admin(address, port, token);
     }
 
     private static Capture capture(Section s) throws ConfigError {

@@ -58,6 +58,13 @@ public final class TrafficCounters {
         return destId >= 0 && at < counts.length ? counts[at] : 0;
     }
 
+    /** A copy to read off the shard's thread (its values as of now, never updated). */
+    public TrafficCounters copy() {
+        TrafficCounters c = new TrafficCounters();
+        c.counts = counts.clone();
+        return c;
+    }
+
     public long connections(int destId) {
         return get(destId, CONNS);
     }

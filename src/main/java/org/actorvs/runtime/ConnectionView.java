@@ -36,11 +36,16 @@ public record ConnectionView(int protocol, int af, String client, int clientPort
 
     /** The row ipvsadm -L -c -n prints: {@code %-3s %-6s %-11s %-18s %-18s %s}. */
     public String ipvsadmRow() {
-        String pro = template() && virtualPort == 0 && protocol == 0 ? "IP"
-                : protocol == 6 ? "TCP" : protocol == 17 ? "UDP" : protocol == 132 ? "SCTP" : "IP";
+        String pro = protocolName();
         String expire = String.format("%02d:%02d", expiresSeconds / 60, expiresSeconds % 60);
         return String.format("%-3s %-6s %-11s %-18s %-18s %s", pro, expire, state, endpoint(client, clientPort),
                 endpoint(virtual, virtualPort), endpoint(destination, destinationPort));
+    }
+
+    /** ipvsadm's protocol column: TCP, UDP, SCTP, or IP (a firewall-mark template). */
+    public String protocolName() {
+        return template() && virtualPort == 0 && protocol == 0 ? "IP"
+                : protocol == 6 ? "TCP" : protocol == 17 ? "UDP" : protocol == 132 ? "SCTP" : "IP";
     }
 
     private String endpoint(String address, int port) {

@@ -78,6 +78,8 @@ public final class Director implements AutoCloseable {
     private final List<Injector> injectors;
     private final List<CaptureLoop> captures = new ArrayList<>();
     private final List<Thread> captureThreads = new ArrayList<>();
+    /** The rule table last handed to the service directory, which diffs the next one against it. */
+    private volatile RuleSet rules = RuleSet.EMPTY;
 
     private record Started(List<ActorRef<PacketShard.Command>> shards, ActorRef<ScheduleUpdate> publisher,
             ActorRef<ServiceDirectory.Command> directory, ActorRef<ArpActor.Command> arp,
@@ -241,6 +243,8 @@ public final class Director implements AutoCloseable {
         ServiceDirectory.Summary summary = AskPattern.<ServiceDirectory.Command, ServiceDirectory.Summary>ask(directory,
                 r -> new ServiceDirectory.ApplyRules(rules, drainTimeout, r), ASK_TIMEOUT.multipliedBy(2),
                 system.scheduler()).toCompletableFuture().join();
+        // even with errors: the directory has taken the table as its current one
+        this.rules = rules;
         if (!summary.errors().isEmpty()) {
             throw new IllegalStateException("services refused: " + String.join("; ", summary.errors()));
         }
@@ -310,6 +314,11 @@ public final class Director implements AutoCloseable {
 
     AtomicReference<ServiceAddresses> addresses() {
         return addresses;
+    }
+
+    /** The rule table last applied (the admin API edits and saves it). */
+    public RuleSet rules() {
+        return rules;
     }
 
     /** The schedules the shards were last given, by service. */

@@ -81,6 +81,7 @@ public final class Main {
     static int daemon(Arguments a, PrintStream out) throws Arguments.UsageException, ConfigError, IOException {
         DirectorConfig config = DirectorConfigLoader.load(Path.of(a.required("--config")));
         Director director = startLive(config);
+        AdminServer.serve(director, config.admin());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("stopping");

@@ -84,7 +84,7 @@ public final class ShardCore {
             drops[r.code()] = processor.drops().get(r);
         }
         return new ShardStats(index, frames, batches, failures, outcomes, drops, table.size(), table.capacity(),
-                table.refusedFull());
+                table.refusedFull(), processor.traffic().copy());
     }
 
     /** Copies of every entry, at most {@code limit}, with expiry relative to the shard's last clock. */

@@ -1,14 +1,16 @@
 package org.actorvs.runtime;
 
 import org.actorvs.forward.Outcome;
+import org.actorvs.forward.TrafficCounters;
 import org.actorvs.packet.DropReason;
 
 /**
  * What one packet shard has done, copied off its thread: outcome counts by {@link Outcome} ordinal,
- * parser drops by {@link DropReason} code, and the state of its connection table.
+ * parser drops by {@link DropReason} code, the state of its connection table, and its traffic per
+ * destination id (a copy).
  */
 public record ShardStats(int shard, long frames, long batches, long failures, long[] outcomes, long[] drops,
-        int connections, int capacity, long refusedFull) {
+        int connections, int capacity, long refusedFull, TrafficCounters traffic) {
 
     public long outcome(Outcome o) {
         return outcomes[o.ordinal()];
