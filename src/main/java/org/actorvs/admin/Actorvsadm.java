@@ -6,8 +6,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * {@code bin/actorvsadm COMMAND ARGS...}: the operator's tool. The first argument names the
- * command; the rest go to it. Add a command by putting it in {@link #COMMANDS}.
+ * {@code bin/actorvsadm ARGS...}: the operator's tool. With ipvsadm's arguments ({@code -L -n},
+ * {@code -a -t ...}, ...) it talks to a running director as ipvsadm talks to the kernel
+ * ({@link AdminCli}); a first argument naming one of {@link #COMMANDS} runs that tool instead.
  */
 public final class Actorvsadm {
 
@@ -27,15 +28,11 @@ public final class Actorvsadm {
         System.exit(run(args, System.out, System.err));
     }
 
-    /** Dispatches on the first argument; 2 for a missing or unknown command. */
+    /** A named tool, or else ipvsadm's command line against the director. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
         Command command = args.length == 0 ? null : COMMANDS.get(args[0]);
         if (command == null) {
-            if (args.length > 0 && !args[0].equals("--help") && !args[0].equals("-h")) {
-                err.println("actorvsadm: unknown command '" + args[0] + "'");
-            }
-            err.println("usage: actorvsadm COMMAND [ARGS...]; commands: " + String.join(", ", COMMANDS.keySet()));
-            return 2;
+            return AdminCli.run(args, out, err);
         }
         return command.run(Arrays.copyOfRange(args, 1, args.length), out, err);
     }
