@@ -44,6 +44,7 @@ import org.actorvs.service.RuleSet;
  * @param drainTimeout            how long a destination removed by a configuration change keeps
  *                                serving its existing connections before it is dropped
  * @param capture                 packet capture settings
+ * @param metrics                 the Prometheus metrics endpoint
  */
 public record DirectorConfig(
         String source,
@@ -58,7 +59,8 @@ public record DirectorConfig(
         IpvsSettings ipvs,
         RuleSet services,
         Duration drainTimeout,
-        Capture capture) {
+        Capture capture,
+        Metrics metrics) {
 
     public DirectorConfig {
         Objects.requireNonNull(source, "source");
@@ -72,6 +74,7 @@ public record DirectorConfig(
         Objects.requireNonNull(services, "services");
         Objects.requireNonNull(drainTimeout, "drainTimeout");
         Objects.requireNonNull(capture, "capture");
+        Objects.requireNonNull(metrics, "metrics");
     }
 
     /**
@@ -235,6 +238,22 @@ public record DirectorConfig(
     public record Capture(int snaplen, Duration pollInterval, int bufferBytes) {
         public Capture {
             Objects.requireNonNull(pollInterval, "pollInterval");
+        }
+    }
+
+    /**
+     * The Prometheus endpoint, {@code http://address:port/metrics}.
+     *
+     * @param enabled whether the director serves it at all
+     * @param address the local address it listens on
+     * @param port    its TCP port
+     */
+    public record Metrics(boolean enabled, InetAddress address, int port) {
+        public Metrics {
+            Objects.requireNonNull(address, "address");
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException("port " + port + " outside 1..65535");
+            }
         }
     }
 
