@@ -20,8 +20,9 @@ import org.actorvs.runtime.ShardStats;
 
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
-import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot.HistogramDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.InfoSnapshot;
+import io.prometheus.metrics.model.snapshots.InfoSnapshot.InfoDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 
@@ -55,7 +56,8 @@ final class DirectorCollector implements MultiCollector {
             shards.add(answer(a));
         }
         Families f = new Families();
-        f.gauge("actorvs_director_info", "This director; the value is always 1.", 1, "node", node);
+        f.add(InfoSnapshot.builder().name("actorvs_director").help("This director (exposed as actorvs_director_info 1).")
+                .dataPoint(InfoDataPointSnapshot.builder().labels(Labels.of("node", node)).build()).build());
         shards(f, shards);
         if (!shards.contains(null)) {
             accounts.update(director.services(), shards);
@@ -132,7 +134,8 @@ final class DirectorCollector implements MultiCollector {
         f.counter("actorvs_shard_frames_dropped", dropHelp, s.failures(), "shard", shard, "reason",
                 "handling_failure");
         f.counter("actorvs_shard_batches", "Batches of frames the shard processed.", s.batches(), "shard", shard);
-        f.add(batchTimes(shard, m.batchTimes()));
+        f.histogram("actorvs_shard_batch_duration_seconds", "Time the shard took over one batch of frames.",
+                batchTimes(shard, m.batchTimes()));
         String connHelp = "Connection entries in the shard's table, by protocol and state.";
         for (int state = 0; state < TcpStates.COUNT; state++) {
             f.gauge("actorvs_shard_connections", connHelp, m.tcpStates()[state], "shard", shard, "protocol", "tcp",
@@ -149,19 +152,16 @@ final class DirectorCollector implements MultiCollector {
                 s.refusedFull(), "shard", shard);
     }
 
-    private static HistogramSnapshot batchTimes(String shard, BatchTimes.Snapshot t) {
+    private static HistogramDataPointSnapshot batchTimes(String shard, BatchTimes.Snapshot t) {
         long[] nanos = BatchTimes.boundsNanos();
         double[] bounds = new double[nanos.length + 1];
         for (int i = 0; i < nanos.length; i++) {
             bounds[i] = nanos[i] / NANOS_PER_SECOND;
         }
         bounds[nanos.length] = Double.POSITIVE_INFINITY;
-        return HistogramSnapshot.builder().name("actorvs_shard_batch_duration_seconds")
-                .help("Time the shard took over one batch of frames.")
-                .dataPoint(HistogramDataPointSnapshot.builder()
-                        .classicHistogramBuckets(ClassicHistogramBuckets.of(bounds, t.counts()))
-                        .sum(t.sumNanos() / NANOS_PER_SECOND).labels(Labels.of("shard", shard)).build())
-                .build();
+        return HistogramDataPointSnapshot.builder()
+                .classicHistogramBuckets(ClassicHistogramBuckets.of(bounds, t.counts()))
+                .sum(t.sumNanos() / NANOS_PER_SECOND).labels(Labels.of("shard", shard)).build();
     }
 
     private static void arp(Families f, ArpActor.Stats s) {

@@ -9,6 +9,8 @@ import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot.HistogramDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
@@ -21,6 +23,7 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 final class Families {
     private final Map<String, CounterSnapshot.Builder> counters = new LinkedHashMap<>();
     private final Map<String, GaugeSnapshot.Builder> gauges = new LinkedHashMap<>();
+    private final Map<String, HistogramSnapshot.Builder> histograms = new LinkedHashMap<>();
     private final List<MetricSnapshot> others = new ArrayList<>();
 
     /** A counter's data point; {@code labels} are name, value pairs. */
@@ -34,6 +37,11 @@ final class Families {
                 .dataPoint(GaugeDataPointSnapshot.builder().value(value).labels(Labels.of(labels)).build());
     }
 
+    void histogram(String name, String help, HistogramDataPointSnapshot point) {
+        histograms.computeIfAbsent(name, n -> HistogramSnapshot.builder().name(n).help(help)).dataPoint(point);
+    }
+
+    /** A whole family built elsewhere; its name must be one no data point above uses. */
     void add(MetricSnapshot family) {
         others.add(family);
     }
@@ -42,6 +50,7 @@ final class Families {
         List<MetricSnapshot> all = new ArrayList<>(others);
         counters.values().forEach(b -> all.add(b.build()));
         gauges.values().forEach(b -> all.add(b.build()));
+        histograms.values().forEach(b -> all.add(b.build()));
         return new MetricSnapshots(all);
     }
 }
