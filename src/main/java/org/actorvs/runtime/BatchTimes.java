@@ -44,12 +44,5 @@ public final class BatchTimes {
      * @param sumNanos the total of every batch's time
      */
     public record Snapshot(long[] counts, long sumNanos) {
-        public long total() {
-            long n = 0;
-            for (long c : counts) {
-                n += c;
-            }
-            return n;
-        }
     }
 }
