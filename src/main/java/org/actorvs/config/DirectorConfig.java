@@ -45,6 +45,7 @@ import org.actorvs.service.RuleSet;
  *                                serving its existing connections before it is dropped
  * @param capture                 packet capture settings
  * @param admin                   where the HTTP admin API (actorvsadm's peer) listens
+ * @param metrics                 the Prometheus metrics endpoint
  */
 public record DirectorConfig(
         String source,
@@ -60,7 +61,8 @@ public record DirectorConfig(
         RuleSet services,
         Duration drainTimeout,
         Capture capture,
-        Admin admin) {
+        Admin admin,
+        Metrics metrics) {
 
     public DirectorConfig {
         Objects.requireNonNull(source, "source");
@@ -75,6 +77,7 @@ public record DirectorConfig(
         Objects.requireNonNull(drainTimeout, "drainTimeout");
         Objects.requireNonNull(capture, "capture");
         Objects.requireNonNull(admin, "admin");
+        Objects.requireNonNull(metrics, "metrics");
     }
 
     /**
@@ -238,6 +241,22 @@ public record DirectorConfig(
     public record Capture(int snaplen, Duration pollInterval, int bufferBytes) {
         public Capture {
             Objects.requireNonNull(pollInterval, "pollInterval");
+        }
+    }
+
+    /**
+     * The Prometheus endpoint, {@code http://address:port/metrics}.
+     *
+     * @param enabled whether the director serves it at all
+     * @param address the local address it listens on
+     * @param port    its TCP port
+     */
+    public record Metrics(boolean enabled, InetAddress address, int port) {
+        public Metrics {
+            Objects.requireNonNull(address, "address");
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException("port " + port + " outside 1..65535");
+            }
         }
     }
 

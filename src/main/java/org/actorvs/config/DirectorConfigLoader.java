@@ -28,6 +28,7 @@ import org.actorvs.config.DirectorConfig.Admin;
 import org.actorvs.config.DirectorConfig.Capture;
 import org.actorvs.config.DirectorConfig.Interface;
 import org.actorvs.config.DirectorConfig.IpPrefix;
+import org.actorvs.config.DirectorConfig.Metrics;
 import org.actorvs.config.DirectorConfig.Neighbour;
 import org.actorvs.config.DirectorConfig.OwnedAddress;
 import org.actorvs.config.DirectorConfig.ProtocolTimeouts;
@@ -58,6 +59,12 @@ public final class DirectorConfigLoader {
     public static final int MIN_ADMIN_TOKEN_LENGTH = 16;
     /** Default capture settings: whole frames of any MTU up to 64 KiB, 1 ms polls, 8 MiB buffers. */
     public static final Capture DEFAULT_CAPTURE = new Capture(65_535, Duration.ofMillis(1), 8 * 1024 * 1024);
+    /**
+     * Default metrics endpoint: loopback only (the counters describe the clients and real servers,
+     * not for everyone), on a port of its own: 9100, the usual first guess, is node_exporter's,
+     * which a director host is likely to run too.
+     */
+    public static final Metrics DEFAULT_METRICS = new Metrics(true, AddressText.parse("127.0.0.1"), 9410);
     /** The most shards accepted: far above any core count this runs on, low enough to catch a typo. */
     public static final int MAX_SHARDS = 1024;
 
@@ -125,7 +132,8 @@ public final class DirectorConfigLoader {
             throw top.error(ROOT, "missing: the settings go in one object, " + ROOT + " { ... }");
         }
         Section s = top.section(ROOT, "node-name", "interfaces", "owned-addresses", "routes", "neighbours", "shards",
-                "connection-table", "timeouts", "ipvs", "services", "drain-timeout", "capture", "admin");
+                "connection-table", "timeouts", "ipvs", "services", "drain-timeout", "capture", "admin",
+                "metrics");
 
         String nodeName = s.string("node-name", "this director's name, e.g. \"d1\"");
         List<Interface> interfaces = interfaces(s);
@@ -141,7 +149,7 @@ public final class DirectorConfigLoader {
                         .integer("capacity-per-shard", 1, ConnectionTable.MAX_CAPACITY, DEFAULT_CONNECTIONS_PER_SHARD),
                 timeouts(s), ipvs(s), ServicesReader.read(s, baseDir),
                 s.duration("drain-timeout", Duration.ZERO, Duration.ofDays(31), DEFAULT_DRAIN_TIMEOUT),
-                capture(s), admin(s));
+                capture(s), admin(s), metrics(s));
     }
 
     // ---------------------------------------------------------------- network
@@ -357,6 +365,13 @@ public final class DirectorConfigLoader {
                     + " lets other hosts rewrite the rules: set admin.token too, or use 127.0.0.1");
         }
         return new Admin(address, port, token);
+    }
+
+    private static Metrics metrics(Section s) throws ConfigError {
+        Section m = s.section("metrics", "enabled", "address", "port");
+        return new Metrics(m.bool("enabled", DEFAULT_METRICS.enabled()),
+                m.has("address") ? address(m, "address", 0) : DEFAULT_METRICS.address(),
+                (int) m.integer("port", 1, 65535, DEFAULT_METRICS.port()));
     }
 
     private static Capture capture(Section s) throws ConfigError {

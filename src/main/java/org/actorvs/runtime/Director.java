@@ -2,12 +2,15 @@ package org.actorvs.runtime;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.actorvs.app.AppRegistry;
@@ -80,6 +83,10 @@ public final class Director implements AutoCloseable {
     private final List<Thread> captureThreads = new ArrayList<>();
     /** The rule table last handed to the service directory, which diffs the next one against it. */
     private volatile RuleSet rules = RuleSet.EMPTY;
+    /** Per shard: batches handed to it and not yet processed. */
+    private final AtomicLong[] queued;
+    /** Closed first by {@link #close()}, newest first: what serves this director's state (metrics). */
+    private final List<AutoCloseable> attached = new CopyOnWriteArrayList<>();
 
     private record Started(List<ActorRef<PacketShard.Command>> shards, ActorRef<ScheduleUpdate> publisher,
             ActorRef<ServiceDirectory.Command> directory, ActorRef<ArpActor.Command> arp,
@@ -119,6 +126,8 @@ public final class Director implements AutoCloseable {
         this.addresses = new AtomicReference<>(ServiceAddresses.of(ServiceTable.EMPTY, setup.ports()));
         this.published = new AtomicReference<>(Map.of());
         this.injectors = new CopyOnWriteArrayList<>();
+        this.queued = new AtomicLong[setup.shards()];
+        Arrays.setAll(queued, i -> new AtomicLong());
         List<ShardCore> cores = new ArrayList<>();
         Port[] ports = setup.ports().toArray(new Port[0]);
         // One registry for every shard: the kernel's helpers are registered once per netns (ip_vs_app.c).
@@ -215,7 +224,10 @@ public final class Director implements AutoCloseable {
     FrameDispatcher newDispatcher() {
         FrameBatch.Pool pool = new FrameBatch.Pool(BATCHES_PER_PORT, BATCH_BYTES, BATCH_FRAMES);
         return new FrameDispatcher(shards.size(), pool,
-                (shard, batch) -> shards.get(shard).tell(new PacketShard.Frames(batch, null)),
+                (shard, batch) -> {
+                    queued[shard].incrementAndGet();
+                    shards.get(shard).tell(new PacketShard.Frames(batch, null, queued[shard]));
+                },
                 this::controlFrame, addresses::get);
     }
 
@@ -336,6 +348,41 @@ public final class Director implements AutoCloseable {
                 .thenApply(v -> all.stream().map(CompletableFuture::join).toList());
     }
 
+    /**
+     * Each shard's metrics, asked of every shard at once; a shard that does not answer within
+     * {@code timeout} (busy with a long batch, or stuck) fails its own future only.
+     */
+    public List<CompletableFuture<ShardMetrics>> metrics(Duration timeout) {
+        List<CompletableFuture<ShardMetrics>> all = new ArrayList<>();
+        for (ActorRef<PacketShard.Command> s : shards) {
+            all.add(AskPattern.<PacketShard.Command, ShardMetrics>ask(s, PacketShard.GetMetrics::new, timeout,
+                    system.scheduler()).toCompletableFuture());
+        }
+        return all;
+    }
+
+    /** Batches delivered to the shard by the capture threads and not yet processed. */
+    public long queuedBatches(int shard) {
+        return queued[shard].get();
+    }
+
+    /** The link layer's ARP figures; empty offline, where there is no ARP actor. */
+    public Optional<CompletableFuture<ArpActor.Stats>> arpStats(Duration timeout) {
+        if (arp == null) {
+            return Optional.empty();
+        }
+        return Optional.of(AskPattern.<ArpActor.Command, ArpActor.Stats>ask(arp, ArpActor.GetStats::new,
+                timeout, system.scheduler()).toCompletableFuture());
+    }
+
+    /**
+     * Ties {@code resource} (e.g. the metrics endpoint) to this director: {@link #close()} closes it
+     * before anything else, so nothing asks a stopped shard.
+     */
+    public void attach(AutoCloseable resource) {
+        attached.add(0, resource);
+    }
+
     public CompletionStage<List<ConnectionView>> connections(int limit) {
         List<CompletableFuture<List<ConnectionView>>> all = new ArrayList<>();
         for (ActorRef<PacketShard.Command> s : shards) {
@@ -352,8 +399,16 @@ public final class Director implements AutoCloseable {
 
     @Override
     public void close() {
-        // Capture first, so no frame reaches a stopped shard; then the shards, so no injector is
-        // used after it is closed; the I/O last, after everything that writes through it.
+        // What was attached first, as it reads the shards; capture next, so no frame reaches a
+        // stopped shard; then the shards, so no injector is used after it is closed; the I/O last,
+        // after everything that writes through it.
+        for (AutoCloseable a : attached) {
+            try {
+                a.close();
+            } catch (Exception e) {
+                LOG.warn("closing {} failed", a, e);
+            }
+        }
         captures.forEach(CaptureLoop::stop);
         for (Thread t : captureThreads) {
             try {

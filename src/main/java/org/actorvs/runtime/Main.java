@@ -18,6 +18,7 @@ import org.actorvs.io.NeighbourTable;
 import org.actorvs.io.PacketIo;
 import org.actorvs.io.PcapFileIo;
 import org.actorvs.io.PcapLiveIo;
+import org.actorvs.metrics.DirectorMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -99,11 +100,16 @@ public final class Main {
         return 0;
     }
 
-    /** A live director on the configured interfaces (read from the OS), its services applied. */
+    /**
+     * A live director on the configured interfaces (read from the OS), its services applied, its
+     * metrics served as {@code metrics} configures.
+     */
     static Director startLive(DirectorConfig config) throws IOException {
         List<Port> ports = livePorts(config);
-        return start(config, ports, new PcapLiveIo(ports, CaptureFilter.of(config.services(), ports),
+        Director director = start(config, ports, new PcapLiveIo(ports, CaptureFilter.of(config.services(), ports),
                 (int) Math.max(1, config.capture().pollInterval().toMillis())));
+        DirectorMetrics.serve(director, config);
+        return director;
     }
 
     /** A live director on {@code io} (the OS's interfaces, or the simulated lab's), its services applied. */

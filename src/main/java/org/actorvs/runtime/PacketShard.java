@@ -2,6 +2,7 @@ package org.actorvs.runtime;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.actorvs.service.ServiceTable;
 import org.apache.pekko.Done;
@@ -19,11 +20,20 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * are (frame failures are already caught and counted by the core).
  */
 public final class PacketShard {
-    public sealed interface Command permits Frames, Tick, ClockTick, ServicesChanged, GetStats, ListConnections {
+    public sealed interface Command permits Frames, Tick, ClockTick, ServicesChanged, GetStats, GetMetrics,
+            ListConnections {
     }
 
-    /** Frames to handle; the shard releases the batch to its pool. {@code done} may be null. */
-    public record Frames(FrameBatch batch, ActorRef<Done> done) implements Command {
+    /**
+     * Frames to handle; the shard releases the batch to its pool. {@code done} may be null.
+     * {@code queued}, when not null, was incremented by the sender for this batch and is
+     * decremented once the batch is handled: batches delivered but not yet processed, the
+     * shard's mailbox depth.
+     */
+    public record Frames(FrameBatch batch, ActorRef<Done> done, AtomicLong queued) implements Command {
+        public Frames(FrameBatch batch, ActorRef<Done> done) {
+            this(batch, done, null);
+        }
     }
 
     /** Expire what is due at an explicit time (offline replay runs on the capture's clock). */
@@ -37,6 +47,9 @@ public final class PacketShard {
     }
 
     public record GetStats(ActorRef<ShardStats> replyTo) implements Command {
+    }
+
+    public record GetMetrics(ActorRef<ShardMetrics> replyTo) implements Command {
     }
 
     public record ListConnections(int limit, ActorRef<List<ConnectionView>> replyTo) implements Command {
@@ -60,6 +73,9 @@ public final class PacketShard {
                             core.process(m.batch());
                         } finally {
                             m.batch().release();
+                            if (m.queued() != null) {
+                                m.queued().decrementAndGet();
+                            }
                         }
                         if (m.done() != null) {
                             m.done().tell(Done.getInstance());
@@ -83,6 +99,10 @@ public final class PacketShard {
                     })
                     .onMessage(GetStats.class, m -> {
                         m.replyTo().tell(core.stats());
+                        return Behaviors.same();
+                    })
+                    .onMessage(GetMetrics.class, m -> {
+                        m.replyTo().tell(core.metrics());
                         return Behaviors.same();
                     })
                     .onMessage(ListConnections.class, m -> {

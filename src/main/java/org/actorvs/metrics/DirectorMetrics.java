@@ -1,0 +1,93 @@
+package org.actorvs.metrics;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+
+import org.actorvs.config.DirectorConfig;
+import org.actorvs.runtime.Director;
+import org.apache.pekko.actor.Cancellable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+
+/**
+ * A director's metrics in a {@link MetricsRegistry}: the shards, services, real servers and ARP
+ * (read on scrape by a {@link DirectorCollector}), and the rate estimators' 2-second timer.
+ */
+public final class DirectorMetrics implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DirectorMetrics.class);
+    /** How long a scrape waits for a shard: short, a scrape must not hang on a busy shard. */
+    static final Duration ASK_TIMEOUT = Duration.ofSeconds(1);
+    private static final Duration RATE_INTERVAL = Duration.ofSeconds(RateEstimator.INTERVAL_SECONDS);
+
+    private final MetricsRegistry registry;
+    private final DirectorCollector collector;
+    private Cancellable timer;
+
+    private DirectorMetrics(MetricsRegistry registry, DirectorCollector collector) {
+        this.registry = registry;
+        this.collector = collector;
+    }
+
+    /** Registers the director's metrics; rates stay zero until {@link #startRateTimer()} or {@link #sampleRates()}. */
+    public static DirectorMetrics register(Director director, String nodeName, MetricsRegistry registry) {
+        DirectorCollector collector = new DirectorCollector(director, nodeName, ASK_TIMEOUT);
+        registry.register(collector);
+        return new DirectorMetrics(registry, collector);
+    }
+
+    /**
+     * The daemon's endpoint as {@code config.metrics()} says: JVM and director metrics, rates
+     * sampled every 2 s, served over HTTP, all closed with the director. Returns the registry other
+     * parts add their collectors to, or null when the endpoint is disabled. If the endpoint cannot
+     * start (the port is taken), the director is closed and the error thrown.
+     */
+    public static MetricsRegistry serve(Director director, DirectorConfig config) throws IOException {
+        DirectorConfig.Metrics m = config.metrics();
+        if (!m.enabled()) {
+            return null;
+        }
+        MetricsRegistry registry = new MetricsRegistry();
+        try {
+            JvmMetrics.builder().register(registry.prometheus());
+            DirectorMetrics metrics = register(director, config.nodeName(), registry);
+            metrics.startRateTimer(director);
+            director.attach(registry);
+            director.attach(metrics);
+            registry.serve(m.address(), m.port());
+        } catch (IOException | RuntimeException e) {
+            director.close();
+            throw new IOException("metrics endpoint " + m.address().getHostAddress() + ":" + m.port() + ": "
+                    + e.getMessage(), e);
+        }
+        LOG.info("metrics on http://{}:{}/metrics", m.address().getHostAddress(), registry.port());
+        return registry;
+    }
+
+    /** Samples the rate estimators every {@link RateEstimator#INTERVAL_SECONDS} seconds on the director's scheduler. */
+    public synchronized void startRateTimer(Director director) {
+        if (timer == null) {
+            timer = director.system().scheduler().scheduleAtFixedRate(RATE_INTERVAL, RATE_INTERVAL,
+                    this::sampleRates, director.system().executionContext());
+        }
+    }
+
+    /**
+     * One estimator sample now; completes with false when a shard did not answer in time and no
+     * sample was taken (the next one then covers twice the interval).
+     */
+    public CompletionStage<Boolean> sampleRates() {
+        return collector.sampleRates();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (timer != null) {
+            timer.cancel();
+            timer = null;
+        }
+        registry.unregister(collector);
+    }
+}
