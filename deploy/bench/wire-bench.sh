@@ -12,6 +12,8 @@
 #   --smoke        2 s per measurement, 1 run, short warm-up: proves the set-up, measures nothing
 #   --logs         keep the director logs and raw wrk output there (default: a temporary directory,
 #                  removed at exit)
+#   --report FILE  print the table of an earlier run from its DIR/results.tsv (with that run's
+#                  --duration/--connections/--threads), measuring nothing
 #
 # The ActorVS peer is bin/actorvs (ACTORVS_JAVA_OPTS passes JVM options, e.g. a flight recording);
 # with ACTORVS_CLASSPATH set, Main runs from that class path instead (how the smoke test runs it).
@@ -38,6 +40,7 @@ warmup=2
 peers="actorvs kernel haproxy"
 logs=
 smoke=0
+report_from=
 while [ $# -gt 0 ]; do
   case "$1" in
     --duration) duration=$2; shift 2 ;;
@@ -47,11 +50,87 @@ while [ $# -gt 0 ]; do
     --peers) peers=$2; shift 2 ;;
     --logs) logs=$2; shift 2 ;;
     --smoke) smoke=1; shift ;;
-    -h|--help) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --report) report_from=$2; shift 2 ;;
+    -h|--help) sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "wire-bench: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
 if [ $smoke -eq 1 ]; then duration=2; runs=1; warmup=1; fi
+
+# The report: medians over the runs, spread = (max - min) / median, and ActorVS's ratios to the others.
+report() {
+  awk -F'\t' -v runs="$runs" -v dur="$duration" -v conns="$connections" -v thr="$threads" -v cores="$(nproc)" \
+      -v peers="$peers" '
+    function median(list,   a, n, i, j, t) {
+      n = split(list, a, " ")
+      for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] + 0 > t + 0; j--) a[j + 1] = a[j]; a[j + 1] = t }
+      return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+    }
+    function spread(list,   a, n, i, lo, hi, m) {
+      n = split(list, a, " "); lo = hi = a[1]
+      for (i = 2; i <= n; i++) { if (a[i] + 0 < lo + 0) lo = a[i]; if (a[i] + 0 > hi + 0) hi = a[i] }
+      m = median(list); return m > 0 ? sprintf("%.0f%%", 100 * (hi - lo) / m) : "-"
+    }
+    function add(key, v) { vals[key] = (key in vals) ? vals[key] " " v : v }
+    {
+      add($2 SUBSEP $3, $4); err[$2 SUBSEP $3] += $5
+      if ($6 != "-") add("cpu" SUBSEP $2 SUBSEP $3, $6)
+      if ($7 != "-") add("rss" SUBSEP $2 SUBSEP $3, $7)
+      rate[$1 SUBSEP $2 SUBSEP $3] = $4
+    }
+    END {
+      np = split(peers, P, " ")
+      printf "## Wire benchmark: NAT lab, wrk -t%d -c%d -d%ds, %d run(s), medians\n\n", thr, conns, dur, runs
+      print "| peer | keep-alive req/s | spread | new conn/s | spread | errors (ka/close) | director CPU ka / close (100% = 1 core) | director RSS MB |"
+      print "|---|---:|---:|---:|---:|---:|---:|---:|"
+      for (i = 1; i <= np; i++) {
+        p = P[i]; ka = p SUBSEP "keepalive"; cl = p SUBSEP "close"
+        cpu = ("cpu" SUBSEP ka in vals) ? sprintf("%.0f%% / %.0f%%", median(vals["cpu" SUBSEP ka]), median(vals["cpu" SUBSEP cl])) : "softirq, not attributed"
+        rss = ("rss" SUBSEP ka in vals) ? sprintf("%.0f / %.0f", median(vals["rss" SUBSEP ka]), median(vals["rss" SUBSEP cl])) : "-"
+        printf "| %s | %.0f | %s | %.0f | %s | %d / %d | %s | %s |\n", p, median(vals[ka]), spread(vals[ka]),
+          median(vals[cl]), spread(vals[cl]), err[ka], err[cl], cpu, rss
+      }
+      print ""
+      print "Per run (requests/s, keep-alive | new connections):"
+      print ""
+      hdr = "| run |"; sep = "|---|"
+      for (i = 1; i <= np; i++) { hdr = hdr " " P[i] " |"; sep = sep "---:|" }
+      print hdr; print sep
+      for (r = 1; r <= runs; r++) {
+        line = "| " r " |"
+        for (i = 1; i <= np; i++) line = line " " rate[r SUBSEP P[i] SUBSEP "keepalive"] " \\| " rate[r SUBSEP P[i] SUBSEP "close"] " |"
+        print line
+      }
+      if (index(" " peers " ", " actorvs ")) {
+        print ""
+        for (i = 1; i <= np; i++) {
+          p = P[i]; if (p == "actorvs") continue
+          for (m = 1; m <= 2; m++) {
+            mode = m == 1 ? "keepalive" : "close"; list = ""
+            for (r = 1; r <= runs; r++) {
+              b = rate[r SUBSEP p SUBSEP mode]
+              if (b > 0) list = list sprintf(" %.2f", rate[r SUBSEP "actorvs" SUBSEP mode] / b)
+            }
+            if (list != "") printf "- ActorVS/%s, %s: %.2f (median of per-run ratios:%s)\n", p, mode == "keepalive" ? "keep-alive" : "new connections", median(list), list
+          }
+        }
+      }
+    }' "$results"
+  echo
+  echo "Load average before each run (other work on the machine makes these figures noisy; compare peers within a run):"
+  sed 's/^/- /' "$logs/loads.txt" 2>/dev/null || echo "- not recorded"
+  echo "Machine: $(nproc) cores, $(uname -r). Raw output: $logs$([ $keep_logs -eq 0 ] && echo ' (removed)')"
+}
+
+if [ -n "$report_from" ]; then
+  # Re-renders the table of an earlier run (its --logs directory's results.tsv).
+  results=$report_from; logs=$(dirname "$report_from"); keep_logs=1
+  runs=$(awk -F'\t' '$1 > n { n = $1 } END { print n + 0 }' "$results")
+  peers=$(awk -F'\t' '!seen[$2]++ { printf "%s ", $2 }' "$results")
+  report
+  exit 0
+fi
+
 for v in duration runs connections threads; do
   case "${!v}" in ''|*[!0-9]*|0) echo "wire-bench: --$v must be a positive integer" >&2; exit 2 ;; esac
 done
@@ -142,6 +221,7 @@ start_actorvs() {
   # ip netns exec and bin/actorvs both exec, so $! is the JVM.
   local launcher=("$home/bin/actorvs")
   [ -n "${ACTORVS_CLASSPATH:-}" ] && launcher=(java ${ACTORVS_JAVA_OPTS:-} -cp "$ACTORVS_CLASSPATH" org.actorvs.runtime.Main)
+  : >"$logs/director-$1.log"
   (cd "$home" && exec ip netns exec "$dns" "${launcher[@]}" run --config "$home/conf/examples/nat.conf") \
     >"$logs/director-$1.log" 2>&1 &
   peer_pid=$!
@@ -234,10 +314,9 @@ warm() {
     "${header[@]}" "$URL" >/dev/null 2>&1 || true
 }
 
-loads=()
 for run in $(seq "$runs"); do
   load=$(uptime | sed 's/.*load average: //')
-  loads+=("run $run: $load")
+  echo "run $run: $load" >>"$logs/loads.txt"
   log "run $run of $runs (load average $load)"
   for peer in $peers; do
     timeout 180 "$lab" up --topology nat --name "$name" >/dev/null
@@ -252,65 +331,4 @@ for run in $(seq "$runs"); do
   done
 done
 
-# The report: medians over the runs, spread = (max - min) / median, and ActorVS's ratios to the others.
-awk -F'\t' -v runs="$runs" -v dur="$duration" -v conns="$connections" -v thr="$threads" -v cores="$cores" \
-    -v peers="$peers" '
-  function median(list,   a, n, i, j, t) {
-    n = split(list, a, " ")
-    for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] + 0 > t + 0; j--) a[j + 1] = a[j]; a[j + 1] = t }
-    return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
-  }
-  function spread(list,   a, n, i, lo, hi, m) {
-    n = split(list, a, " "); lo = hi = a[1]
-    for (i = 2; i <= n; i++) { if (a[i] + 0 < lo + 0) lo = a[i]; if (a[i] + 0 > hi + 0) hi = a[i] }
-    m = median(list); return m > 0 ? sprintf("%.0f%%", 100 * (hi - lo) / m) : "-"
-  }
-  function add(key, v) { vals[key] = (key in vals) ? vals[key] " " v : v }
-  {
-    add($2 SUBSEP $3, $4); err[$2 SUBSEP $3] += $5
-    if ($6 != "-") add("cpu" SUBSEP $2 SUBSEP $3, $6)
-    if ($7 != "-") add("rss" SUBSEP $2 SUBSEP $3, $7)
-    rate[$1 SUBSEP $2 SUBSEP $3] = $4
-  }
-  END {
-    np = split(peers, P, " ")
-    printf "## Wire benchmark: NAT lab, wrk -t%d -c%d -d%ds, %d run(s), medians\n\n", thr, conns, dur, runs
-    print "| peer | keep-alive req/s | spread | new conn/s | spread | errors (ka/close) | director CPU ka / close (100% = 1 core) | director RSS MB |"
-    print "|---|---:|---:|---:|---:|---:|---:|---:|"
-    for (i = 1; i <= np; i++) {
-      p = P[i]; ka = p SUBSEP "keepalive"; cl = p SUBSEP "close"
-      cpu = ("cpu" SUBSEP ka in vals) ? sprintf("%.0f%% / %.0f%%", median(vals["cpu" SUBSEP ka]), median(vals["cpu" SUBSEP cl])) : "softirq, not attributed"
-      rss = ("rss" SUBSEP ka in vals) ? sprintf("%.0f / %.0f", median(vals["rss" SUBSEP ka]), median(vals["rss" SUBSEP cl])) : "-"
-      printf "| %s | %.0f | %s | %.0f | %s | %d / %d | %s | %s |\n", p, median(vals[ka]), spread(vals[ka]),
-        median(vals[cl]), spread(vals[cl]), err[ka], err[cl], cpu, rss
-    }
-    print ""
-    print "Per run (requests/s, keep-alive | new connections):"
-    print ""
-    hdr = "| run |"; sep = "|---|"
-    for (i = 1; i <= np; i++) { hdr = hdr " " P[i] " |"; sep = sep "---:|" }
-    print hdr; print sep
-    for (r = 1; r <= runs; r++) {
-      line = "| " r " |"
-      for (i = 1; i <= np; i++) line = line " " rate[r SUBSEP P[i] SUBSEP "keepalive"] " \\| " rate[r SUBSEP P[i] SUBSEP "close"] " |"
-      print line
-    }
-    if (index(" " peers " ", " actorvs ")) {
-      print ""
-      for (i = 1; i <= np; i++) {
-        p = P[i]; if (p == "actorvs") continue
-        for (m = 1; m <= 2; m++) {
-          mode = m == 1 ? "keepalive" : "close"; list = ""
-          for (r = 1; r <= runs; r++) {
-            b = rate[r SUBSEP p SUBSEP mode]
-            if (b > 0) list = list sprintf(" %.2f", rate[r SUBSEP "actorvs" SUBSEP mode] / b)
-          }
-          if (list != "") printf "- ActorVS/%s, %s: %.2f (median of per-run ratios:%s)\n", p, mode == "keepalive" ? "keep-alive" : "new connections", median(list), list
-        }
-      }
-    }
-  }' "$results"
-echo
-echo "Load average before each run (other work on the machine makes these figures noisy; compare peers within a run):"
-for l in "${loads[@]}"; do echo "- $l"; done
-echo "Machine: $cores cores, $(uname -r). Raw output: $logs$([ $keep_logs -eq 0 ] && echo ' (removed)')"
+report
