@@ -153,7 +153,7 @@ keep_logs=1
 if [ -z "$logs" ]; then logs=$(mktemp -d /tmp/wire-bench.XXXXXX); keep_logs=0; fi
 mkdir -p "$logs"
 results="$logs/results.tsv"
-: >"$results"
+: >"$results"; : >"$logs/loads.txt"
 peer_pid=
 watchdog=
 

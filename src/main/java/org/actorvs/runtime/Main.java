@@ -102,7 +102,8 @@ public final class Main {
     static Director startLive(DirectorConfig config) throws IOException {
         List<Port> ports = livePorts(config);
         return start(config, ports, new PcapLiveIo(ports, CaptureFilter.of(config.services(), ports),
-                (int) Math.max(1, config.capture().pollInterval().toMillis())));
+                (int) Math.max(1, config.capture().pollInterval().toMillis()), config.capture().snaplen(),
+                config.capture().bufferBytes()));
     }
 
     /** A live director on {@code io} (the OS's interfaces, or the simulated lab's), its services applied. */
