@@ -59,7 +59,7 @@ if [ $smoke -eq 1 ]; then duration=2; runs=1; warmup=1; fi
 
 # The report: medians over the runs, spread = (max - min) / median, and ActorVS's ratios to the others.
 report() {
-  awk -F'\t' -v runs="$runs" -v dur="$duration" -v conns="$connections" -v thr="$threads" -v cores="$(nproc)" \
+  awk -F'\t' -v runs="$runs" -v dur="$duration" -v conns="$connections" -v thr="$threads" \
       -v peers="$peers" '
     function median(list,   a, n, i, j, t) {
       n = split(list, a, " ")
@@ -148,7 +148,6 @@ name="avb$(printf '%04d' $((RANDOM % 10000)))"
 cns="${name}c1"
 dns="${name}d1"
 hz=$(getconf CLK_TCK)
-cores=$(nproc)
 keep_logs=1
 if [ -z "$logs" ]; then logs=$(mktemp -d /tmp/wire-bench.XXXXXX); keep_logs=0; fi
 mkdir -p "$logs"
