@@ -41,6 +41,8 @@ import org.slf4j.LoggerFactory;
 public final class PcapLiveIo implements PacketIo {
     public static final int SNAPLEN = 65_535;
     public static final int DEFAULT_POLL_MILLIS = 10;
+    /** libpcap's own default (pcap_set_buffer_size not called): 2 MiB. */
+    public static final int DEFAULT_BUFFER_BYTES = 2 * 1024 * 1024;
     /** A filter no frame passes: injection handles must not buffer the link's traffic. */
     private static final String NO_FRAMES = "less 1";
     private static final int BATCH = 64;
@@ -65,11 +67,15 @@ public final class PcapLiveIo implements PacketIo {
     /**
      * Opens a capture handle on every port's interface.
      *
-     * @param bpfFilter a libpcap filter expression every port's capture applies (null or empty: all frames)
+     * @param bpfFilter   a libpcap filter expression every port's capture applies (null or empty: all frames)
+     * @param snaplen     bytes captured of each frame (pcap_set_snaplen)
+     * @param bufferBytes the kernel's capture buffer per port (pcap_set_buffer_size): what absorbs a
+     *                    burst while the capture thread is not running
      * @throws IOException when an interface cannot be opened (no such device, no permission), is
      *                     not Ethernet, or the filter does not compile
      */
-    public PcapLiveIo(List<Port> ports, String bpfFilter, int pollMillis) throws IOException {
+    public PcapLiveIo(List<Port> ports, String bpfFilter, int pollMillis, int snaplen, int bufferBytes)
+            throws IOException {
         this.ports = List.copyOf(ports);
         this.pollMillis = pollMillis;
         this.pollNanos = TimeUnit.MILLISECONDS.toNanos(pollMillis);
@@ -77,7 +83,7 @@ public final class PcapLiveIo implements PacketIo {
         this.readers = new PortReader[ports.size()];
         try {
             for (int i = 0; i < handles.length; i++) {
-                handles[i] = open(ports.get(i).name(), SNAPLEN, pollMillis, true);
+                handles[i] = open(ports.get(i).name(), snaplen, pollMillis, bufferBytes, true);
                 handles[i].setBlockingMode(PcapHandle.BlockingMode.NONBLOCKING);
                 readers[i] = new PortReader(i);
                 filter(i, bpfFilter);
@@ -89,6 +95,10 @@ public final class PcapLiveIo implements PacketIo {
             closeHandles(handles);
             throw e;
         }
+    }
+
+    public PcapLiveIo(List<Port> ports, String bpfFilter, int pollMillis) throws IOException {
+        this(ports, bpfFilter, pollMillis, SNAPLEN, DEFAULT_BUFFER_BYTES);
     }
 
     public PcapLiveIo(List<Port> ports, String bpfFilter) throws IOException {
@@ -213,11 +223,12 @@ public final class PcapLiveIo implements PacketIo {
         }
     }
 
-    private static PcapHandle open(String name, int snaplen, int timeoutMillis, boolean inboundOnly) throws IOException {
+    private static PcapHandle open(String name, int snaplen, int timeoutMillis, int bufferBytes, boolean inboundOnly)
+            throws IOException {
         try {
             final PcapHandle.Builder builder = new PcapHandle.Builder(name).snaplen(snaplen)
                     .promiscuousMode(PcapNetworkInterface.PromiscuousMode.NONPROMISCUOUS).timeoutMillis(timeoutMillis)
-                    .immediateMode(true);
+                    .bufferSize(bufferBytes).immediateMode(true);
             if (inboundOnly) {
                 builder.direction(PcapHandle.PcapDirection.IN);
             }
@@ -269,7 +280,7 @@ public final class PcapLiveIo implements PacketIo {
         LiveInjector() {
             try {
                 for (int i = 0; i < send.length; i++) {
-                    send[i] = open(ports.get(i).name(), 64, pollMillis, false);
+                    send[i] = open(ports.get(i).name(), 64, pollMillis, DEFAULT_BUFFER_BYTES, false);
                     send[i].setFilter(NO_FRAMES, BpfProgram.BpfCompileMode.OPTIMIZE);
                 }
             } catch (IOException | PcapNativeException | NotOpenException e) {

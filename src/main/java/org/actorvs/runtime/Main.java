@@ -107,7 +107,8 @@ public final class Main {
     static Director startLive(DirectorConfig config) throws IOException {
         List<Port> ports = livePorts(config);
         Director director = start(config, ports, new PcapLiveIo(ports, CaptureFilter.of(config.services(), ports),
-                (int) Math.max(1, config.capture().pollInterval().toMillis())));
+                (int) Math.max(1, config.capture().pollInterval().toMillis()), config.capture().snaplen(),
+                config.capture().bufferBytes()));
         DirectorMetrics.serve(director, config);
         return director;
     }
