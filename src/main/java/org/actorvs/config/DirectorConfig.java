@@ -16,6 +16,7 @@ import org.actorvs.forward.IpvsSettings;
 import org.actorvs.forward.Port;
 import org.actorvs.forward.RouteTable;
 import org.actorvs.forward.StaticNeighbours;
+import org.actorvs.health.HealthCheckSpec;
 import org.actorvs.service.RuleSet;
 
 /**
@@ -44,6 +45,7 @@ import org.actorvs.service.RuleSet;
  * @param drainTimeout            how long a destination removed by a configuration change keeps
  *                                serving its existing connections before it is dropped
  * @param capture                 packet capture settings
+ * @param healthChecks            one health check per checked real server, as keepalived's checkers
  */
 public record DirectorConfig(
         String source,
@@ -58,7 +60,8 @@ public record DirectorConfig(
         IpvsSettings ipvs,
         RuleSet services,
         Duration drainTimeout,
-        Capture capture) {
+        Capture capture,
+        List<HealthCheckSpec> healthChecks) {
 
     public DirectorConfig {
         Objects.requireNonNull(source, "source");
@@ -72,6 +75,15 @@ public record DirectorConfig(
         Objects.requireNonNull(services, "services");
         Objects.requireNonNull(drainTimeout, "drainTimeout");
         Objects.requireNonNull(capture, "capture");
+        healthChecks = List.copyOf(healthChecks);
+    }
+
+    /** A configuration without health checks. */
+    public DirectorConfig(String source, String nodeName, List<Interface> interfaces, List<OwnedAddress> ownedAddresses,
+            List<StaticRoute> routes, List<Neighbour> neighbours, int shards, int connectionTableCapacity,
+            ProtocolTimeouts timeouts, IpvsSettings ipvs, RuleSet services, Duration drainTimeout, Capture capture) {
+        this(source, nodeName, interfaces, ownedAddresses, routes, neighbours, shards, connectionTableCapacity,
+                timeouts, ipvs, services, drainTimeout, capture, List.of());
     }
 
     /**

@@ -242,6 +242,11 @@ public final class Director implements AutoCloseable {
         return shards;
     }
 
+    /** The owner of the virtual services' actors (health checkers find a service's actor through it). */
+    public ActorRef<ServiceDirectory.Command> serviceDirectory() {
+        return directory;
+    }
+
     public ActorRef<ScheduleUpdate> servicePublisher() {
         return publisher;
     }

@@ -14,6 +14,7 @@ import org.actorvs.config.ConfigError;
 import org.actorvs.config.DirectorConfig;
 import org.actorvs.config.DirectorConfigLoader;
 import org.actorvs.forward.Port;
+import org.actorvs.health.HealthChecks;
 import org.actorvs.io.NeighbourTable;
 import org.actorvs.io.PacketIo;
 import org.actorvs.io.PcapFileIo;
@@ -101,8 +102,10 @@ public final class Main {
     /** A live director on the configured interfaces (read from the OS), its services applied. */
     static Director startLive(DirectorConfig config) throws IOException {
         List<Port> ports = livePorts(config);
-        return start(config, ports, new PcapLiveIo(ports, CaptureFilter.of(config.services(), ports),
+        Director director = start(config, ports, new PcapLiveIo(ports, CaptureFilter.of(config.services(), ports),
                 (int) Math.max(1, config.capture().pollInterval().toMillis())));
+        HealthChecks.start(director.system(), director.serviceDirectory(), config.healthChecks());
+        return director;
     }
 
     /** A live director on {@code io} (the OS's interfaces, or the simulated lab's), its services applied. */
