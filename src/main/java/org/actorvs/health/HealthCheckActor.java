@@ -34,8 +34,9 @@ public final class HealthCheckActor extends AbstractBehavior<HealthCheckActor.Co
     private record Checked(CheckResult result) implements Command {
     }
 
-    /** The service's actor was looked up to be told the server's state. */
-    private record Located(Optional<ActorRef<SchedulerActor.Command>> service, Throwable failure) implements Command {
+    /** The service's actor was looked up to be told the server's state {@code up} of notification {@code seq}. */
+    private record Located(Optional<ActorRef<SchedulerActor.Command>> service, Throwable failure, long seq, boolean up)
+        implements Command {
     }
 
     /** Ask for the server's state and counters. */
@@ -62,6 +63,8 @@ public final class HealthCheckActor extends AbstractBehavior<HealthCheckActor.Co
     private final HealthState state;
     private boolean checking;
     private String lastProblem;
+    /** Numbers the notifications of the service, so that only the latest state is sent. */
+    private long notifications;
 
     /**
      * @param nanoClock monotonic nanoseconds (System::nanoTime)
@@ -141,17 +144,25 @@ public final class HealthCheckActor extends AbstractBehavior<HealthCheckActor.Co
         return this;
     }
 
-    /** Looks the service's actor up; it is told the state current when the answer arrives. */
+    /**
+     * Looks the service's actor up and tells it the current state. Look-ups may answer out of order; an
+     * answer for an older state than the latest is dropped, so the service always ends with the latest.
+     */
     private void tellService() {
-        getContext().pipeToSelf(locator.locate(spec.service()), Located::new);
+        final long seq = ++notifications;
+        final boolean up = state.up();
+        getContext().pipeToSelf(locator.locate(spec.service()), (ref, failure) -> new Located(ref, failure, seq, up));
     }
 
     private Behavior<Command> onLocated(final Located located) {
+        if (located.seq() != notifications) {
+            return this;
+        }
         if (located.service() != null && located.service().isPresent()) {
-            located.service().get().tell(new SchedulerActor.SetHealth(spec.address(), spec.port(), state.up(),
+            located.service().get().tell(new SchedulerActor.SetHealth(spec.address(), spec.port(), located.up(),
                 spec.policy().inhibit()));
         } else {
-            getContext().getLog().warn("{}: cannot apply {}: {}", spec.server(), state.up() ? "UP" : "DOWN",
+            getContext().getLog().warn("{}: cannot apply {}: {}", spec.server(), located.up() ? "UP" : "DOWN",
                 located.failure() != null ? located.failure().toString() : "the service is not in lookup");
         }
         return this;
