@@ -8,6 +8,8 @@ import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 
+import org.actorvs.admin.AddressText;
+
 /**
  * Non-blocking socket steps bounded by one deadline, so that a check takes at most its timeout however
  * the server behaves (refuses, never accepts, accepts and never answers, answers byte by byte).
@@ -83,6 +85,11 @@ final class Channels {
     /** The message a failed step is logged with. */
     static String describe(final IOException e) {
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    /** 10.0.0.2:80 or [fd00::2]:80. */
+    static String text(final InetSocketAddress a) {
+        return AddressText.formatWithPort(a.getAddress(), a.getPort());
     }
 
     static String text(final Duration d) {

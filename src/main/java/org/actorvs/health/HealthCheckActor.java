@@ -13,6 +13,8 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The health checker of one real server of one service, as keepalived runs one checker thread per
@@ -53,6 +55,8 @@ public final class HealthCheckActor extends AbstractBehavior<HealthCheckActor.Co
                          String lastProblem) {
     }
 
+    /** A plain logger: transitions are the operator's record, not actor diagnostics. */
+    private static final Logger LOG = LoggerFactory.getLogger(HealthCheckActor.class);
     private static final Object TICK = "tick";
 
     private final HealthCheckSpec spec;
@@ -87,7 +91,7 @@ public final class HealthCheckActor extends AbstractBehavior<HealthCheckActor.Co
         this.state = new HealthState(spec.policy());
         if (spec.policy().alpha()) {
             // keepalived's alpha: the server is out (or at weight 0) until its first check passes
-            context.getLog().info("{}: starts DOWN until a check passes (alpha) with {}", spec.server(), checker);
+            LOG.info("{}: starts DOWN until a check passes (alpha) with {}", spec.server(), checker);
             tellService();
         }
         context.getSelf().tell(Tick.INSTANCE);
@@ -126,17 +130,17 @@ public final class HealthCheckActor extends AbstractBehavior<HealthCheckActor.Co
         final HealthState.Verdict verdict = state.record(result.ok(), now);
         switch (verdict.transition()) {
             case WENT_DOWN -> {
-                getContext().getLog().info("{}: DOWN ({}): {}", spec.server(),
+                LOG.info("{}: DOWN ({}): {}", spec.server(),
                     spec.policy().inhibit() ? "weight 0" : "removed", result.detail());
                 tellService();
             }
             case WENT_UP -> {
-                getContext().getLog().info("{}: UP: {} passed", spec.server(), checker);
+                LOG.info("{}: UP: {} passed", spec.server(), checker);
                 tellService();
             }
             case NONE -> {
                 if (!result.ok()) {
-                    getContext().getLog().debug("{}: check failed: {}", spec.server(), result.detail());
+                    LOG.debug("{}: check failed: {}", spec.server(), result.detail());
                 }
             }
         }
@@ -162,7 +166,7 @@ public final class HealthCheckActor extends AbstractBehavior<HealthCheckActor.Co
             located.service().get().tell(new SchedulerActor.SetHealth(spec.address(), spec.port(), located.up(),
                 spec.policy().inhibit()));
         } else {
-            getContext().getLog().warn("{}: cannot apply {}: {}", spec.server(), located.up() ? "UP" : "DOWN",
+            LOG.warn("{}: cannot apply {}: {}", spec.server(), located.up() ? "UP" : "DOWN",
                 located.failure() != null ? located.failure().toString() : "the service is not in lookup");
         }
         return this;

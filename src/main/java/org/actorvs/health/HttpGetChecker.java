@@ -144,7 +144,7 @@ public final class HttpGetChecker implements HealthChecker {
     }
 
     private CheckResult fail(final String why) {
-        return CheckResult.failed("HTTP GET " + target + path + ": " + why);
+        return CheckResult.failed("HTTP GET " + Channels.text(target) + path + ": " + why);
     }
 
     /** Index of the blank line ending the header, or -1 while it has not arrived. */
@@ -190,6 +190,6 @@ public final class HttpGetChecker implements HealthChecker {
 
     @Override
     public String toString() {
-        return "HTTP_GET " + target + path;
+        return "HTTP_GET " + Channels.text(target) + path;
     }
 }

@@ -37,12 +37,12 @@ public final class TcpConnectChecker implements HealthChecker {
              SocketChannel channel = Channels.connect(target, selector, deadline, timeout)) {
             return CheckResult.OK;
         } catch (final IOException e) {
-            return CheckResult.failed("TCP connection to " + target + ": " + Channels.describe(e));
+            return CheckResult.failed("TCP connection to " + Channels.text(target) + ": " + Channels.describe(e));
         }
     }
 
     @Override
     public String toString() {
-        return "TCP_CHECK " + target;
+        return "TCP_CHECK " + Channels.text(target);
     }
 }

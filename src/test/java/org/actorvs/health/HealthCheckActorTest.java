@@ -58,10 +58,15 @@ class HealthCheckActorTest {
         }
     }
 
-    private void configure() {
+    /** Applies the service (wrr over B and A); answers what the apply changed. */
+    private SchedulerActor.Applied apply() {
         service.tell(new SchedulerActor.Apply(new RuleSet.Service(ServiceSpec.of(KEY).withScheduler("wrr", 0),
                 List.of(B, A)), Duration.ofSeconds(30), applied.getRef()));
-        applied.receiveMessage();
+        return applied.receiveMessage();
+    }
+
+    private void configure() {
+        apply();
         shard.receiveMessage();
     }
 
@@ -131,15 +136,9 @@ class HealthCheckActorTest {
         configure();
         ActorRef<HealthCheckActor.Command> c = checker(HealthPolicy.OnFailure.INHIBIT, false);
         nextSchedule();
-        configureAgain();
+        assertFalse(apply().changes().any(), "nothing to change: the verdict is part of the target");
         assertEquals(0, status().stream().filter(d -> d.address().equals(B.address())).findFirst().orElseThrow()
                 .weight(), "still inhibited after the reload");
         assertFalse(status(c).up());
-    }
-
-    private void configureAgain() {
-        service.tell(new SchedulerActor.Apply(new RuleSet.Service(ServiceSpec.of(KEY).withScheduler("wrr", 0),
-                List.of(B, A)), Duration.ofSeconds(30), applied.getRef()));
-        assertFalse(applied.receiveMessage().changes().any(), "nothing to change: the verdict is part of the target");
     }
 }
