@@ -16,6 +16,7 @@ import org.actorvs.forward.IpvsSettings;
 import org.actorvs.forward.Port;
 import org.actorvs.forward.RouteTable;
 import org.actorvs.forward.StaticNeighbours;
+import org.actorvs.health.HealthCheckSpec;
 import org.actorvs.service.RuleSet;
 
 /**
@@ -46,6 +47,7 @@ import org.actorvs.service.RuleSet;
  * @param capture                 packet capture settings
  * @param admin                   where the HTTP admin API (actorvsadm's peer) listens
  * @param metrics                 the Prometheus metrics endpoint
+ * @param healthChecks            one health check per checked real server, as keepalived's checkers
  */
 public record DirectorConfig(
         String source,
@@ -62,7 +64,8 @@ public record DirectorConfig(
         Duration drainTimeout,
         Capture capture,
         Admin admin,
-        Metrics metrics) {
+        Metrics metrics,
+        List<HealthCheckSpec> healthChecks) {
 
     public DirectorConfig {
         Objects.requireNonNull(source, "source");
@@ -78,6 +81,7 @@ public record DirectorConfig(
         Objects.requireNonNull(capture, "capture");
         Objects.requireNonNull(admin, "admin");
         Objects.requireNonNull(metrics, "metrics");
+        healthChecks = List.copyOf(healthChecks);
     }
 
     /**

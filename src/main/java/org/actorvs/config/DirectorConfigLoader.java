@@ -36,6 +36,7 @@ import org.actorvs.config.DirectorConfig.StaticRoute;
 import org.actorvs.conn.ConnectionTable;
 import org.actorvs.conn.Timeouts;
 import org.actorvs.forward.IpvsSettings;
+import org.actorvs.service.RuleSet;
 
 /**
  * Reads {@code actorvs.conf} (HOCON, one top-level object {@code actorvs { ... }}) into a
@@ -133,7 +134,7 @@ public final class DirectorConfigLoader {
         }
         Section s = top.section(ROOT, "node-name", "interfaces", "owned-addresses", "routes", "neighbours", "shards",
                 "connection-table", "timeouts", "ipvs", "services", "drain-timeout", "capture", "admin",
-                "metrics");
+                "metrics", HealthChecksReader.KEY);
 
         String nodeName = s.string("node-name", "this director's name, e.g. \"d1\"");
         List<Interface> interfaces = interfaces(s);
@@ -143,13 +144,15 @@ public final class DirectorConfigLoader {
         List<StaticRoute> routes = routes(s, byName);
         List<Neighbour> neighbours = neighbours(s, byName);
 
+        RuleSet services = ServicesReader.read(s, baseDir);
         return new DirectorConfig(sourceName, nodeName, interfaces, owned, routes, neighbours,
                 shards(s),
                 (int) s.section("connection-table", "capacity-per-shard")
                         .integer("capacity-per-shard", 1, ConnectionTable.MAX_CAPACITY, DEFAULT_CONNECTIONS_PER_SHARD),
-                timeouts(s), ipvs(s), ServicesReader.read(s, baseDir),
+                timeouts(s), ipvs(s), services,
                 s.duration("drain-timeout", Duration.ZERO, Duration.ofDays(31), DEFAULT_DRAIN_TIMEOUT),
-                capture(s), admin(s), metrics(s));
+                capture(s), admin(s), metrics(s),
+                HealthChecksReader.read(s, services));
     }
 
     // ---------------------------------------------------------------- network

@@ -3,6 +3,7 @@ package org.actorvs.runtime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,7 +26,8 @@ import org.actorvs.io.Injector;
 import org.actorvs.io.NeighbourTable;
 import org.actorvs.io.PacketIo;
 import org.actorvs.service.DestinationRegistry;
-import org.actorvs.service.DestinationSpec;
+import org.actorvs.service.Destination;
+import org.actorvs.service.ServiceReconciler.DestinationStatus;
 import org.actorvs.service.RuleSet;
 import org.actorvs.service.Schedule;
 import org.actorvs.service.ServiceKey;
@@ -260,8 +262,9 @@ public final class Director implements AutoCloseable {
         if (!summary.errors().isEmpty()) {
             throw new IllegalStateException("services refused: " + String.join("; ", summary.errors()));
         }
+        Map<ServiceKey, List<DestinationStatus>> expected = serviceStates();
         long deadline = System.nanoTime() + ASK_TIMEOUT.toNanos();
-        while (!published(rules)) {
+        while (!published(expected)) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("the shards were not given the services within " + ASK_TIMEOUT);
             }
@@ -276,22 +279,42 @@ public final class Director implements AutoCloseable {
     }
 
     /**
-     * Whether the shards were last handed exactly the rule set's services, each with at least its
-     * configured destinations at their configured weights (draining ones may still be there).
+     * The real servers every service in lookup has now, by its scheduler actor's own account: what
+     * the configuration asked for, less what health checks inhibited or removed, plus what drains.
      */
-    private boolean published(RuleSet rules) {
+    private Map<ServiceKey, List<DestinationStatus>> serviceStates() {
+        ServiceDirectory.Services services = AskPattern.<ServiceDirectory.Command, ServiceDirectory.Services>ask(
+                directory, ServiceDirectory.GetServices::new, ASK_TIMEOUT, system.scheduler()).toCompletableFuture()
+                .join();
+        Map<ServiceKey, List<DestinationStatus>> states = new HashMap<>();
+        services.services().forEach((key, actor) -> {
+            SchedulerActor.Status status = AskPattern.<SchedulerActor.Command, SchedulerActor.Status>ask(actor,
+                    SchedulerActor.GetStatus::new, ASK_TIMEOUT, system.scheduler()).toCompletableFuture().join();
+            if (status.inLookup()) {
+                states.put(key, status.destinations());
+            }
+        });
+        return states;
+    }
+
+    /**
+     * Whether the shards were last handed exactly these services with these real servers at these
+     * weights. A scheduler actor publishes before it answers, so this comes true once the publisher
+     * has caught up.
+     */
+    private boolean published(Map<ServiceKey, List<DestinationStatus>> expected) {
         Map<ServiceKey, Schedule> now = published.get();
-        if (now.size() != rules.services().size()) {
+        if (!now.keySet().equals(expected.keySet())) {
             return false;
         }
-        for (RuleSet.Service s : rules.services()) {
-            Schedule schedule = now.get(s.key());
-            if (schedule == null) {
+        for (Map.Entry<ServiceKey, List<DestinationStatus>> e : expected.entrySet()) {
+            List<Destination> have = now.get(e.getKey()).destinations();
+            if (have.size() != e.getValue().size()) {
                 return false;
             }
-            for (DestinationSpec d : s.destinations()) {
-                if (schedule.destinations().stream().noneMatch(x -> x.address().equals(d.address())
-                        && x.port() == d.port() && x.weight() == d.weight())) {
+            for (DestinationStatus d : e.getValue()) {
+                if (have.stream().noneMatch(x -> x.address().equals(d.address()) && x.port() == d.port()
+                        && x.weight() == d.weight())) {
                     return false;
                 }
             }
@@ -301,6 +324,11 @@ public final class Director implements AutoCloseable {
 
     public List<ActorRef<PacketShard.Command>> shards() {
         return shards;
+    }
+
+    /** The owner of the virtual services' actors (health checkers find a service's actor through it). */
+    public ActorRef<ServiceDirectory.Command> serviceDirectory() {
+        return directory;
     }
 
     public ActorRef<ScheduleUpdate> servicePublisher() {

@@ -14,6 +14,7 @@ import org.actorvs.config.ConfigError;
 import org.actorvs.config.DirectorConfig;
 import org.actorvs.config.DirectorConfigLoader;
 import org.actorvs.forward.Port;
+import org.actorvs.health.HealthChecks;
 import org.actorvs.io.NeighbourTable;
 import org.actorvs.io.PacketIo;
 import org.actorvs.io.PcapFileIo;
@@ -110,6 +111,7 @@ public final class Main {
                 (int) Math.max(1, config.capture().pollInterval().toMillis()), config.capture().snaplen(),
                 config.capture().bufferBytes()));
         DirectorMetrics.serve(director, config);
+        HealthChecks.start(director.system(), director.serviceDirectory(), config.healthChecks());
         return director;
     }
 

@@ -1,11 +1,16 @@
 package org.actorvs.runtime;
 
+import java.net.InetAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.LongSupplier;
 
 import org.actorvs.service.DestinationRegistry;
+import org.actorvs.service.DestinationSpec;
 import org.actorvs.service.RuleSet;
 import org.actorvs.service.ScheduleUpdate;
 import org.actorvs.service.ServiceKey;
@@ -36,7 +41,7 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 public final class SchedulerActor extends AbstractBehavior<SchedulerActor.Command> {
 
     /** The messages a SchedulerActor understands. */
-    public sealed interface Command permits Apply, Remove, Stop, DrainTick, GetStatus {
+    public sealed interface Command permits Apply, Remove, Stop, DrainTick, GetStatus, SetHealth {
     }
 
     /**
@@ -64,6 +69,18 @@ public final class SchedulerActor extends AbstractBehavior<SchedulerActor.Comman
 
     /** Check the draining destinations; sent by the actor's own timer while any drain, or by a test. */
     public enum DrainTick implements Command { INSTANCE }
+
+    /**
+     * A health checker's verdict on one real server, as keepalived's update_svr_checker_state(): while
+     * {@code up} is false the destination gets weight 0 ({@code inhibit}, inhibit_on_failure) or leaves the
+     * service (drained as a configuration removal is); up again restores its configured settings. The
+     * verdict outlives reloads: every later {@link Apply} is applied with it.
+     */
+    public record SetHealth(InetAddress address, int port, boolean up, boolean inhibit) implements Command {
+        public SetHealth {
+            Objects.requireNonNull(address, "address");
+        }
+    }
 
     /** Ask for the service's destinations with their weights, counters and drain flags. */
     public record GetStatus(ActorRef<Status> replyTo) implements Command {
@@ -99,6 +116,14 @@ public final class SchedulerActor extends AbstractBehavior<SchedulerActor.Comman
     private final LongSupplier nanoClock;
     private final TimerScheduler<Command> timers;
     private ServiceReconciler service;
+    /** The last configuration applied, before health verdicts; null before the first Apply. */
+    private RuleSet.Service configured;
+    private Duration lastDrainTimeout = Duration.ZERO;
+    /** Real servers a health checker declared down, with their inhibit flag. */
+    private final Map<RealServer, Boolean> down = new HashMap<>();
+
+    private record RealServer(InetAddress address, int port) {
+    }
 
     /**
      * @param subscribers        every packet shard (through its adapter); each gets every update
@@ -137,6 +162,7 @@ public final class SchedulerActor extends AbstractBehavior<SchedulerActor.Comman
             .onMessageEquals(DrainTick.INSTANCE, this::onDrainTick)
             .onMessageEquals(Stop.INSTANCE, this::onStop)
             .onMessage(GetStatus.class, this::onGetStatus)
+            .onMessage(SetHealth.class, this::onSetHealth)
             .build();
     }
 
@@ -150,7 +176,9 @@ public final class SchedulerActor extends AbstractBehavior<SchedulerActor.Comman
                 changes = new Changes(true, 0, 0, 0, 0, 0);
             }
             final long now = nanoClock.getAsLong();
-            changes = changes.plus(service.apply(apply.target(), now, apply.drainTimeout().toNanos()));
+            configured = apply.target();
+            lastDrainTimeout = apply.drainTimeout();
+            changes = changes.plus(service.apply(withHealth(configured), now, apply.drainTimeout().toNanos()));
         } catch (final IllegalArgumentException e) {
             error = e.getMessage();
             getContext().getLog().warn("{}: reload refused: {}", key, error);
@@ -199,6 +227,39 @@ public final class SchedulerActor extends AbstractBehavior<SchedulerActor.Comman
             ? new Status(key, null, false, List.of())
             : new Status(key, service.state().spec(), !service.retired(), service.status()));
         return this;
+    }
+
+    private Behavior<Command> onSetHealth(final SetHealth health) {
+        final RealServer server = new RealServer(health.address(), health.port());
+        final Boolean before = health.up() ? down.remove(server) : down.put(server, health.inhibit());
+        final boolean changed = health.up() ? before != null : !Boolean.valueOf(health.inhibit()).equals(before);
+        if (changed && configured != null && !service.retired()) {
+            try {
+                if (service.apply(withHealth(configured), nanoClock.getAsLong(), lastDrainTimeout.toNanos()).any()) {
+                    publish();
+                }
+            } catch (final IllegalArgumentException e) {
+                getContext().getLog().warn("{}: health change of {} refused: {}", key, health.address(), e.getMessage());
+            }
+        }
+        return afterChange();
+    }
+
+    /** The configuration with the health verdicts: down servers at weight 0 or left out. */
+    private RuleSet.Service withHealth(final RuleSet.Service target) {
+        if (down.isEmpty()) {
+            return target;
+        }
+        final List<DestinationSpec> dests = new ArrayList<>();
+        for (final DestinationSpec d : target.destinations()) {
+            final Boolean inhibit = down.get(new RealServer(d.address(), d.port()));
+            if (inhibit == null) {
+                dests.add(d);
+            } else if (inhibit) {
+                dests.add(d.withWeight(0));
+            }
+        }
+        return new RuleSet.Service(target.spec(), dests);
     }
 
     /** Runs the drain timer only while something drains; tells the owner once a removal has finished. */
