@@ -83,6 +83,12 @@ class MetricsEndToEndTest {
             assertEquals(3, count(text, "actorvs_server_connections_total\\{server=\"[^\"]+\",service=\""
                     + Pattern.quote(SERVICE) + "\"\\} 10\\.0"), "round robin: 10 each\n" + text);
             assertEquals(1, count(text, "jvm_memory_used_bytes\\{area=\"heap\"\\} \\S+"), "JVM metrics are served");
+            // A live director resolves the real servers' MACs: the ARP figures the Grafana
+            // dashboard (deploy/grafana) plots are there (offline replays have no ARP).
+            for (String arp : List.of("actorvs_arp_frames_total{", "actorvs_arp_neighbours ",
+                    "actorvs_arp_resolutions_failed_total ")) {
+                assertEquals(true, text.contains("\n" + arp), arp + " is served:\n" + text);
+            }
         }
     }
 

@@ -6,7 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import org.actorvs.config.ConfigError;
 import org.actorvs.config.DirectorConfig;
 import org.actorvs.config.DirectorConfigLoader;
@@ -21,6 +28,7 @@ import org.actorvs.runtime.ShardStats;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,6 +63,7 @@ class DirectorCollectorReplayTest {
         summary = Replay.run(director, io);
         registry = new MetricsRegistry();
         metrics = DirectorMetrics.register(director, config.nodeName(), registry);
+        JvmMetrics.builder().register(registry.prometheus());
         scrape = Scrape.parse(registry.scrapeText());
     }
 
@@ -182,5 +191,29 @@ class DirectorCollectorReplayTest {
             s.labels().keySet().forEach(l -> assertTrue(l.matches("[a-z][a-z0-9_]*"), l));
         }
         assertTrue(scrape.text().contains("# TYPE actorvs_shard_batch_duration_seconds histogram"));
+    }
+
+    @Test
+    void everyMetricTheGrafanaDashboardQueriesIsExposed() throws IOException {
+        JsonNode dashboard = new ObjectMapper().readTree(Path.of("deploy/grafana/actorvs-dashboard.json").toFile());
+        Set<String> queried = new TreeSet<>();
+        Matcher names = Pattern.compile("\\b((?:actorvs|jvm)_[a-z_]+)").matcher("");
+        for (JsonNode panel : dashboard.get("panels")) {
+            for (JsonNode target : panel.path("targets")) {
+                names.reset(target.get("expr").asText());
+                while (names.find()) {
+                    queried.add(names.group(1));
+                }
+            }
+        }
+        assertTrue(queried.size() >= 15, "the dashboard queries the director's metrics: " + queried);
+        String text = registry.scrapeText();
+        for (String name : queried) {
+            if (name.startsWith("actorvs_arp_")) {
+                continue; // an offline director has no ARP; MetricsEndToEndTest checks these live
+            }
+            assertTrue(text.contains("\n" + name + "{") || text.contains("\n" + name + " "),
+                    "the dashboard queries " + name + ", which the director does not expose");
+        }
     }
 }
