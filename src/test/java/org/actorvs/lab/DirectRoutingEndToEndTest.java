@@ -22,8 +22,6 @@ import org.junit.jupiter.api.Test;
  */
 class DirectRoutingEndToEndTest {
     static final String VIP_URL = "http://10.77.0.100/";
-    static final String READY = "virtual services on";
-    static final int START_SECONDS = 60;
 
     private final String name = "avtdr" + ThreadLocalRandom.current().nextInt(10);
     private final Path repo = LabHost.repository();
@@ -86,8 +84,7 @@ class DirectRoutingEndToEndTest {
     }
 
     static LabProcess startDirector(String lab, Path config) {
-        return LabProcess.start(lab + "d1", "org.actorvs.runtime.Main", List.of("run", "--config", config.toString()),
-                READY, START_SECONDS);
+        return LabProcess.director(lab + "d1", config);
     }
 
     static void upLab(String lab, String topology) {

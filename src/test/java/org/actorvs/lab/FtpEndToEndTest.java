@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -51,7 +50,7 @@ class FtpEndToEndTest {
     private final List<Process> ftpServers = new ArrayList<>();
     private Path work;
     private Path file;
-    private LabDirector director;
+    private LabProcess director;
 
     @BeforeAll
     void lab() throws IOException {
@@ -85,8 +84,7 @@ class FtpEndToEndTest {
                 "-a -t 10.77.0.100:21 -r 10.78.0.23:21 -m", ""));
         String conf = Files.readString(LabHost.repository().resolve("conf/examples/nat.conf"), StandardCharsets.UTF_8)
                 .replace("rules-file = \"lab-nat.rules\"", "rules-file = \"" + rules + "\"");
-        director = LabDirector.start(name + "d1", Files.writeString(work.resolve("nat.conf"), conf),
-                Duration.ofSeconds(60));
+        director = LabProcess.director(name + "d1", Files.writeString(work.resolve("nat.conf"), conf));
     }
 
     @AfterAll
@@ -149,7 +147,7 @@ class FtpEndToEndTest {
             if (!p.isAlive()) {
                 break;
             }
-            LabDirector.sleep(100);
+            LabProcess.sleep(100);
         }
         p.destroyForcibly();
         throw new AssertionError("vsftpd in " + name + rs + " is not listening on port 21: "
@@ -182,7 +180,7 @@ class FtpEndToEndTest {
     }
 
     private LabHost.Result checked(LabHost.Result r) {
-        assertEquals(0, r.exitCode(), r.output() + "\n--- director:\n" + director.log() + serverLogs());
+        assertEquals(0, r.exitCode(), r.output() + "\n--- director:\n" + director.output() + serverLogs());
         return r;
     }
 

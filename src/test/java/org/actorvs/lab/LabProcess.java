@@ -17,7 +17,10 @@ import java.util.concurrent.TimeUnit;
  * the lab's namespaces, on the test's own class path, with its output in a log file. Tests close it
  * in @AfterEach, so a failed test never leaves it running.
  */
-final class LabProcess implements AutoCloseable {
+public final class LabProcess implements AutoCloseable {
+    /** A director reads its configuration, starts its actors and opens its interfaces in this time. */
+    static final int DIRECTOR_START_SECONDS = 60;
+
     private final String what;
     private final Process process;
     private final Path log;
@@ -33,7 +36,7 @@ final class LabProcess implements AutoCloseable {
      * for a line of its output containing {@code readyText}; fails the test with the output if it
      * exits or stays silent instead.
      */
-    static LabProcess start(String ns, String mainClass, List<String> args, String readyText, int timeoutSeconds) {
+    public static LabProcess start(String ns, String mainClass, List<String> args, String readyText, int timeoutSeconds) {
         List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", ns,
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), mainClass));
@@ -61,7 +64,18 @@ final class LabProcess implements AutoCloseable {
         return p;
     }
 
-    String output() {
+    /** A director daemon ({@code Main run}) in namespace {@code ns}, once it says its services are up. */
+    public static LabProcess director(String ns, Path config) {
+        return start(ns, "org.actorvs.runtime.Main", List.of("run", "--config", config.toString()),
+                "virtual services on", DIRECTOR_START_SECONDS);
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** What the process printed so far. */
+    public String output() {
         try {
             return Files.readString(log, StandardCharsets.ISO_8859_1);
         } catch (IOException e) {
@@ -120,7 +134,7 @@ final class LabProcess implements AutoCloseable {
         return counts;
     }
 
-    private static void sleep(long millis) {
+    public static void sleep(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {

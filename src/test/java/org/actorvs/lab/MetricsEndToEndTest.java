@@ -3,12 +3,9 @@ package org.actorvs.lab;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -26,55 +23,33 @@ class MetricsEndToEndTest {
     private static final int REQUESTS = 30;
     private static final int PORT = 9410;
     private static final String SERVICE = "tcp/10.77.0.100:80";
-    private final String name = "avtm" + ThreadLocalRandom.current().nextInt(1000, 10000);
-    private final Path script = LabHost.repository().resolve("deploy/lab/lab.sh");
-    private Path work;
+    private NatLab lab;
 
     @BeforeAll
     void lab() throws IOException {
-        LabHost.requireNamespaces();
-        LabHost.Result up = LabHost.run(List.of(script.toString(), "up", "--topology", "nat", "--name", name), 180);
-        assertEquals(0, up.exitCode(), up.output());
-        work = Files.createTempDirectory("actorvs-metrics");
+        lab = NatLab.up("avtm");
     }
 
     @AfterAll
     void down() throws IOException {
-        LabHost.run(List.of(script.toString(), "down", "--name", name), 120);
-        if (work != null) {
-            try (var files = Files.list(work)) {
-                for (Path p : files.toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
-            Files.deleteIfExists(work);
+        if (lab != null) {
+            lab.close();
         }
-    }
-
-    private Path config() throws IOException {
-        Path rules = Files.writeString(work.resolve("rr.rules"), String.join("\n",
-                "-A -t 10.77.0.100:80 -s rr",
-                "-a -t 10.77.0.100:80 -r 10.78.0.21:80 -m -w 1",
-                "-a -t 10.77.0.100:80 -r 10.78.0.22:80 -m -w 1",
-                "-a -t 10.77.0.100:80 -r 10.78.0.23:80 -m -w 1", ""));
-        String conf = Files.readString(LabHost.repository().resolve("conf/examples/nat.conf"), StandardCharsets.UTF_8)
-                .replace("rules-file = \"lab-nat.rules\"", "rules-file = \"" + rules + "\"");
-        return Files.writeString(work.resolve("nat.conf"), conf);
     }
 
     @Test
     void theServiceCountsThirtyConnectionsSplitOverItsRealServers() throws IOException {
-        try (LabDirector d = LabDirector.start(name + "d1", config(), Duration.ofSeconds(60))) {
-            LabHost.Result requests = LabHost.run(List.of("ip", "netns", "exec", name + "c1", "sh", "-c",
+        try (LabProcess d = lab.director(lab.config("rr", NatLab.service("rr", 1, 1, 1), ""))) {
+            LabHost.Result requests = LabHost.run(List.of("ip", "netns", "exec", lab.namespace("c1"), "sh", "-c",
                     "for i in $(seq " + REQUESTS + "); do curl -s --max-time 5 http://10.77.0.100/ || echo failed; done"),
                     300);
             assertEquals(0, requests.exitCode(), requests.output());
             assertEquals(REQUESTS, requests.output().lines().filter(l -> l.matches("r[123]")).count(),
                     requests.output());
 
-            LabHost.Result scrape = LabHost.run(List.of("ip", "netns", "exec", name + "d1", "curl", "-s",
+            LabHost.Result scrape = LabHost.run(List.of("ip", "netns", "exec", lab.namespace("d1"), "curl", "-s",
                     "--max-time", "10", "http://127.0.0.1:" + PORT + "/metrics"), 30);
-            assertEquals(0, scrape.exitCode(), scrape.output() + "\n" + d.log());
+            assertEquals(0, scrape.exitCode(), scrape.output() + "\n" + d.output());
             String text = scrape.output();
             assertEquals(REQUESTS, sum(text, "actorvs_service_connections_total\\{service=\"" + Pattern.quote(SERVICE)
                     + "\"\\}"), text);

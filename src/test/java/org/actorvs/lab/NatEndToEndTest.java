@@ -5,15 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
@@ -28,60 +25,34 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class NatEndToEndTest {
-    private static final String VIP_URL = "http://10.77.0.100/";
-    private final String name = "avtn" + ThreadLocalRandom.current().nextInt(1000, 10000);
-    private final Path script = LabHost.repository().resolve("deploy/lab/lab.sh");
-    private Path work;
+    private static final String VIP_URL = NatLab.VIP_URL;
+    private NatLab lab;
 
     @BeforeAll
     void lab() throws IOException {
-        LabHost.requireNamespaces();
-        LabHost.Result up = LabHost.run(List.of(script.toString(), "up", "--topology", "nat", "--name", name), 180);
-        assertEquals(0, up.exitCode(), up.output());
-        work = Files.createTempDirectory("actorvs-nat");
+        lab = NatLab.up("avtn");
     }
 
     @AfterAll
     void down() throws IOException {
-        LabHost.run(List.of(script.toString(), "down", "--name", name), 120);
-        if (work != null) {
-            try (var files = Files.list(work)) {
-                for (Path p : files.toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
-            Files.deleteIfExists(work);
+        if (lab != null) {
+            lab.close();
         }
     }
 
-    /** The lab's NAT director configuration with these ipvsadm rules instead of lab-nat.rules. */
-    private Path config(String rules) throws IOException {
-        Path rulesFile = Files.writeString(work.resolve("svc-" + rules.hashCode() + ".rules"), rules);
-        String conf = Files.readString(LabHost.repository().resolve("conf/examples/nat.conf"), StandardCharsets.UTF_8)
-                .replace("rules-file = \"lab-nat.rules\"", "rules-file = \"" + rulesFile + "\"");
-        return Files.writeString(work.resolve("nat-" + rules.hashCode() + ".conf"), conf);
-    }
-
-    private static String service(String scheduler, int w1, int w2, int w3) {
-        return String.join("\n", "-A -t 10.77.0.100:80 -s " + scheduler,
-                "-a -t 10.77.0.100:80 -r 10.78.0.21:80 -m -w " + w1,
-                "-a -t 10.77.0.100:80 -r 10.78.0.22:80 -m -w " + w2,
-                "-a -t 10.77.0.100:80 -r 10.78.0.23:80 -m -w " + w3, "");
-    }
-
-    private LabDirector director(String rules) throws IOException {
-        return LabDirector.start(name + "d1", config(rules), Duration.ofSeconds(60));
+    private LabProcess director(String rules) throws IOException {
+        return lab.director(lab.config("svc-" + Integer.toHexString(rules.hashCode()), rules, ""));
     }
 
     private LabHost.Result curl(String... args) {
-        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", name + "c1", "curl", "-s"));
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", lab.namespace("c1"), "curl", "-s"));
         cmd.addAll(List.of(args));
         return LabHost.run(cmd, 120);
     }
 
     /** The real servers' answers ("r1".."r3") to n sequential requests, each on a connection of its own. */
     private List<String> answers(int n) {
-        LabHost.Result r = LabHost.run(List.of("ip", "netns", "exec", name + "c1", "sh", "-c",
+        LabHost.Result r = LabHost.run(List.of("ip", "netns", "exec", lab.namespace("c1"), "sh", "-c",
                 "for i in $(seq " + n + "); do curl -s --max-time 5 " + VIP_URL + " || echo failed; done"), 300);
         assertEquals(0, r.exitCode(), r.output());
         return r.output().lines().filter(l -> !l.isBlank()).toList();
@@ -95,7 +66,7 @@ class NatEndToEndTest {
 
     @Test
     void roundRobinSplitsThreeHundredRequestsEquallyWithinOne() throws IOException {
-        try (LabDirector d = director(service("rr", 1, 1, 1))) {
+        try (LabProcess d = director(NatLab.service("rr", 1, 1, 1))) {
             List<String> answers = answers(300);
             assertEquals(300, answers.size(), "every request was answered: " + answers);
             Map<String, Integer> split = split(answers);
@@ -108,7 +79,7 @@ class NatEndToEndTest {
 
     @Test
     void weightedRoundRobinThreeTwoOneIsExactInEveryCycleOfSix() throws IOException {
-        try (LabDirector d = director(service("wrr", 3, 2, 1))) {
+        try (LabProcess d = director(NatLab.service("wrr", 3, 2, 1))) {
             List<String> answers = answers(60);
             assertEquals(60, answers.size(), answers.toString());
             for (int cycle = 0; cycle < 10; cycle++) {
@@ -120,11 +91,11 @@ class NatEndToEndTest {
 
     @Test
     void aFiftyMegabyteDownloadArrivesByteIdentical() throws IOException {
-        try (LabDirector d = director(service("rr", 1, 1, 1))) {
-            Path out = work.resolve("blob");
+        try (LabProcess d = director(NatLab.service("rr", 1, 1, 1))) {
+            Path out = lab.work().resolve("blob");
             LabHost.Result r = curl("--max-time", "100", "-o", out.toString(), VIP_URL + "blob");
             assertEquals(0, r.exitCode(), r.output());
-            Path original = Path.of("/run/actorvs-lab", name, "blob");
+            Path original = Path.of("/run/actorvs-lab", lab.name(), "blob");
             assertEquals(Files.size(original), Files.size(out));
             assertEquals(-1L, Files.mismatch(original, out), "first differing byte");
             Files.delete(out);
@@ -133,16 +104,16 @@ class NatEndToEndTest {
 
     @Test
     void aRealServerThatDiesMidTransferLeavesTheClientWithATimeoutAndTheDirectorServing() throws Exception {
-        try (LabDirector d = director(service("rr", 1, 0, 0))) {
+        try (LabProcess d = director(NatLab.service("rr", 1, 0, 0))) {
             // Only r1 takes connections (weight 0 is quiescent): a slow download from it, then r1
             // drops everything it receives, as a machine that died. No RST can come; the client must
             // give up on its own, and the director must go on serving once r1 is back.
-            Process slow = new ProcessBuilder("ip", "netns", "exec", name + "c1", "curl", "-s", "-o", "/dev/null",
+            Process slow = new ProcessBuilder("ip", "netns", "exec", lab.namespace("c1"), "curl", "-s", "-o", "/dev/null",
                     "--limit-rate", "200k", "--speed-limit", "1000", "--speed-time", "3", "--max-time", "60",
                     VIP_URL + "blob").start();
-            LabDirector.sleep(1500);
+            LabProcess.sleep(1500);
             assertTrue(slow.isAlive(), "the download is under way");
-            LabHost.Result dead = LabHost.run(List.of("ip", "netns", "exec", name + "r1", "nft",
+            LabHost.Result dead = LabHost.run(List.of("ip", "netns", "exec", lab.namespace("r1"), "nft",
                     "add table inet dead; add chain inet dead in { type filter hook input priority 0; policy drop; }"),
                     10);
             assertEquals(0, dead.exitCode(), dead.output());
@@ -151,10 +122,10 @@ class NatEndToEndTest {
                 assertNotEquals(0, slow.exitValue(), "the transfer failed rather than completed");
             } finally {
                 slow.destroyForcibly();
-                LabHost.run(List.of("ip", "netns", "exec", name + "r1", "nft", "delete table inet dead"), 10);
+                LabHost.run(List.of("ip", "netns", "exec", lab.namespace("r1"), "nft", "delete table inet dead"), 10);
             }
-            assertTrue(d.isAlive(), "director still running:\n" + d.log());
-            LabHost.Result again = LabHost.run(List.of("ip", "netns", "exec", name + "c1", "curl", "-s",
+            assertTrue(d.isAlive(), "director still running:\n" + d.output());
+            LabHost.Result again = LabHost.run(List.of("ip", "netns", "exec", lab.namespace("c1"), "curl", "-s",
                     "--retry", "5", "--retry-all-errors", "--retry-delay", "1", "--max-time", "5", VIP_URL), 60);
             assertEquals("r1\n", again.output(), "served again once r1 is back");
         }

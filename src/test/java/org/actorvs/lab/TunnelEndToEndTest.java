@@ -38,7 +38,7 @@ class TunnelEndToEndTest {
             String ns = lab + "r" + r;
             // A failure here leaves earlier decapsulators to lab.sh down, which ends every process in the lab.
             decapsulators.add(LabProcess.start(ns, "org.actorvs.io.IpipDecapsulator",
-                    List.of("--in", "eth0", "--out", "vipd"), "decapsulating IPIP", DirectRoutingEndToEndTest.START_SECONDS));
+                    List.of("--in", "eth0", "--out", "vipd"), "decapsulating IPIP", LabProcess.DIRECTOR_START_SECONDS));
         }
         return decapsulators;
     }
