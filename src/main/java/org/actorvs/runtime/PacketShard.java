@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.List;
 
 import org.actorvs.service.ServiceTable;
+import org.actorvs.sync.SyncMaster;
+import org.actorvs.sync.SyncSettings;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -19,7 +21,8 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * are (frame failures are already caught and counted by the core).
  */
 public final class PacketShard {
-    public sealed interface Command permits Frames, Tick, ClockTick, ServicesChanged, GetStats, ListConnections {
+    public sealed interface Command permits Frames, Tick, ClockTick, ServicesChanged, GetStats, ListConnections,
+            StartSyncMaster, StopSyncMaster, FlushSync, ApplySync {
     }
 
     /** Frames to handle; the shard releases the batch to its pool. {@code done} may be null. */
@@ -40,6 +43,21 @@ public final class PacketShard {
     }
 
     public record ListConnections(int limit, ActorRef<List<ConnectionView>> replyTo) implements Command {
+    }
+
+    /** Become one part of a sync master: full messages go to {@code sink} (see {@link ShardCore#startSyncMaster}). */
+    public record StartSyncMaster(int version, int syncId, int maxLength, SyncSettings settings, SyncMaster.Sink sink)
+            implements Command {
+    }
+
+    public enum StopSyncMaster implements Command { INSTANCE }
+
+    /** Send the sync master's partly filled message now; {@code done} may be null. */
+    public record FlushSync(ActorRef<Done> done) implements Command {
+    }
+
+    /** A sync backup's entries for this shard's clients, as one v1 message. */
+    public record ApplySync(byte[] message, int threshold, long nowNanos) implements Command {
     }
 
     private PacketShard() {
@@ -83,6 +101,25 @@ public final class PacketShard {
                     })
                     .onMessage(GetStats.class, m -> {
                         m.replyTo().tell(core.stats());
+                        return Behaviors.same();
+                    })
+                    .onMessage(StartSyncMaster.class, m -> {
+                        core.startSyncMaster(m.version(), m.syncId(), m.maxLength(), m.settings(), m.sink());
+                        return Behaviors.same();
+                    })
+                    .onMessage(StopSyncMaster.class, m -> {
+                        core.stopSyncMaster();
+                        return Behaviors.same();
+                    })
+                    .onMessage(FlushSync.class, m -> {
+                        core.flushSync();
+                        if (m.done() != null) {
+                            m.done().tell(Done.getInstance());
+                        }
+                        return Behaviors.same();
+                    })
+                    .onMessage(ApplySync.class, m -> {
+                        core.applySync(m.message(), m.threshold(), m.nowNanos());
                         return Behaviors.same();
                     })
                     .onMessage(ListConnections.class, m -> {
