@@ -44,6 +44,7 @@ import org.actorvs.service.RuleSet;
  * @param drainTimeout            how long a destination removed by a configuration change keeps
  *                                serving its existing connections before it is dropped
  * @param capture                 packet capture settings
+ * @param sync                    the sync sysctls and the sync daemons to start
  */
 public record DirectorConfig(
         String source,
@@ -58,7 +59,8 @@ public record DirectorConfig(
         IpvsSettings ipvs,
         RuleSet services,
         Duration drainTimeout,
-        Capture capture) {
+        Capture capture,
+        SyncConfig sync) {
 
     public DirectorConfig {
         Objects.requireNonNull(source, "source");
@@ -72,6 +74,7 @@ public record DirectorConfig(
         Objects.requireNonNull(services, "services");
         Objects.requireNonNull(drainTimeout, "drainTimeout");
         Objects.requireNonNull(capture, "capture");
+        Objects.requireNonNull(sync, "sync");
     }
 
     /**

@@ -120,7 +120,8 @@ public final class DirectorConfigLoader {
             throw top.error(ROOT, "missing: the settings go in one object, " + ROOT + " { ... }");
         }
         Section s = top.section(ROOT, "node-name", "interfaces", "owned-addresses", "routes", "neighbours", "shards",
-                "connection-table", "timeouts", "ipvs", "services", "drain-timeout", "capture");
+                "connection-table", "timeouts", "ipvs", "services", "drain-timeout", "capture",
+                SyncConfigReader.KEY);
 
         String nodeName = s.string("node-name", "this director's name, e.g. \"d1\"");
         List<Interface> interfaces = interfaces(s);
@@ -136,7 +137,7 @@ public final class DirectorConfigLoader {
                         .integer("capacity-per-shard", 1, ConnectionTable.MAX_CAPACITY, DEFAULT_CONNECTIONS_PER_SHARD),
                 timeouts(s), ipvs(s), ServicesReader.read(s, baseDir),
                 s.duration("drain-timeout", Duration.ZERO, Duration.ofDays(31), DEFAULT_DRAIN_TIMEOUT),
-                capture(s));
+                capture(s), SyncConfigReader.read(s));
     }
 
     // ---------------------------------------------------------------- network

@@ -351,7 +351,8 @@ public final class PacketProcessor {
         if (f.protocol == IpProtocol.TCP) {
             table.tcpTransition(cp, TcpStateTable.OUTPUT, f.tcpFlags, settings.secureTcp(), nowNanos);
         } else {
-            table.udpTouch(cp, nowNanos);
+            // udp_state_transition() with IP_VS_DIR_OUTPUT: a reply also assures the controlling template
+            table.udpTransition(cp, TcpStateTable.OUTPUT, nowNanos);
         }
         return route(buffer, offset, f.ipVersion, f.dstHi, f.dstLo, false, Outcome.FORWARDED_OUT, nowNanos);
     }
