@@ -8,7 +8,6 @@ import org.actorvs.forward.Outcome;
 import org.actorvs.forward.PacketProcessor;
 import org.actorvs.packet.DropReason;
 import org.actorvs.service.ServiceTable;
-import org.agrona.concurrent.UnsafeBuffer;
 import org.actorvs.sync.SyncApplier;
 import org.actorvs.sync.SyncEntry;
 import org.actorvs.sync.SyncMaster;
@@ -16,6 +15,7 @@ import org.actorvs.sync.SyncMessageDecoder;
 import org.actorvs.sync.SyncMessageEncoder;
 import org.actorvs.sync.SyncPolicy;
 import org.actorvs.sync.SyncSettings;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

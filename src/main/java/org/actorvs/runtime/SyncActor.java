@@ -98,11 +98,7 @@ public final class SyncActor extends AbstractBehavior<SyncActor.Command> {
     public record Stats(boolean master, boolean backup, long messagesSent, long messagesDropped, long sendErrors,
             long datagramsReceived, long[] rejected, long entriesRouted, long entriesSkipped) {
         public long rejectedTotal() {
-            long n = 0;
-            for (long r : rejected) {
-                n += r;
-            }
-            return n;
+            return sum(rejected);
         }
     }
 
@@ -124,7 +120,7 @@ public final class SyncActor extends AbstractBehavior<SyncActor.Command> {
     private long sent;
     private long dropped;
     private long sendErrors;
-    private long lastSendErrorLog = Long.MIN_VALUE;
+    private final LogGate sendErrorLog = new LogGate();
 
     // backup
     private SyncDaemon backupDaemon;
@@ -148,7 +144,7 @@ public final class SyncActor extends AbstractBehavior<SyncActor.Command> {
     private final long[] rejected = new long[SyncStatus.COUNT];
     private long routed;
     private long skipped;
-    private long lastRejectLog = Long.MIN_VALUE;
+    private final LogGate rejectLog = new LogGate();
 
     private SyncActor(ActorContext<Command> context, TimerScheduler<Command> timers,
             List<ActorRef<PacketShard.Command>> shards) {
@@ -238,11 +234,7 @@ public final class SyncActor extends AbstractBehavior<SyncActor.Command> {
         timers.cancel(Retry.INSTANCE);
         dropped += queue.size();
         queue.clear();
-        try {
-            sender.close();
-        } catch (IOException e) {
-            LOG.warn("sync master: closing the sender failed", e);
-        }
+        close(sender, "sync master: closing the sender failed");
         sender = null;
         String text = "master sync daemon on " + masterDaemon.interfaceName() + " stopped";
         masterDaemon = null;
@@ -278,9 +270,7 @@ public final class SyncActor extends AbstractBehavior<SyncActor.Command> {
                 sent++;
             } catch (IOException e) {
                 sendErrors++;
-                long now = System.nanoTime();
-                if (lastSendErrorLog == Long.MIN_VALUE || now - lastSendErrorLog >= LOG_INTERVAL_NANOS) {
-                    lastSendErrorLog = now;
+                if (sendErrorLog.admit()) {
                     LOG.warn("sync master: send failed, message discarded ({} errors so far): {}", sendErrors,
                             e.toString());
                 }
@@ -325,11 +315,7 @@ public final class SyncActor extends AbstractBehavior<SyncActor.Command> {
             return new Reply(false, "no backup sync daemon is running");
         }
         if (receiver != null) {
-            try {
-                receiver.close();
-            } catch (IOException e) {
-                LOG.warn("sync backup: closing the socket failed", e);
-            }
+            close(receiver, "sync backup: closing the socket failed");
             receiver = null;
         }
         String text = "backup sync daemon on " + backupDaemon.interfaceName() + " stopped";
@@ -348,11 +334,9 @@ public final class SyncActor extends AbstractBehavior<SyncActor.Command> {
         int status = decoder.decode(new UnsafeBuffer(m.data()), 0, m.data().length, route);
         if (status != OK) {
             rejected[status]++;
-            long now = System.nanoTime();
-            if (lastRejectLog == Long.MIN_VALUE || now - lastRejectLog >= LOG_INTERVAL_NANOS) {
-                lastRejectLog = now;
+            if (rejectLog.admit()) {
                 LOG.warn("sync backup: dropped a {}-byte message: {} at offset {} ({} dropped so far)",
-                        m.data().length, SyncStatus.of(status).description(), decoder.errorOffset(), rejectedTotal());
+                        m.data().length, SyncStatus.of(status).description(), decoder.errorOffset(), sum(rejected));
             }
             return this;
         }
@@ -382,11 +366,33 @@ public final class SyncActor extends AbstractBehavior<SyncActor.Command> {
         shards.get(shard).tell(new PacketShard.ApplySync(message, threshold, routeNow));
     }
 
-    private long rejectedTotal() {
+    private static void close(AutoCloseable closeable, String failure) {
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            LOG.warn(failure, e);
+        }
+    }
+
+    private static long sum(long[] counts) {
         long n = 0;
-        for (long r : rejected) {
-            n += r;
+        for (long c : counts) {
+            n += c;
         }
         return n;
+    }
+
+    /** One log line per second at most: a peer sending garbage, or a dead link, must not flood the log. */
+    private static final class LogGate {
+        private long last = Long.MIN_VALUE;
+
+        boolean admit() {
+            long now = System.nanoTime();
+            if (last != Long.MIN_VALUE && now - last < LOG_INTERVAL_NANOS) {
+                return false;
+            }
+            last = now;
+            return true;
+        }
     }
 }

@@ -3,7 +3,6 @@ package org.actorvs.sync;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
-import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
@@ -39,11 +38,8 @@ public final class MulticastSyncReceiver implements AutoCloseable {
      * @param maxLength the backup's sync_maxlen
      */
     public MulticastSyncReceiver(SyncDaemon daemon, int maxLength, Handler handler) throws IOException {
-        NetworkInterface itf = NetworkInterface.getByName(daemon.interfaceName());
-        if (itf == null) {
-            throw new IOException("sync backup: no interface " + daemon.interfaceName());
-        }
-        channel = DatagramChannel.open(daemon.ipv6() ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
+        NetworkInterface itf = MulticastChannels.interfaceOf(daemon, "sync backup");
+        channel = MulticastChannels.open(daemon);
         try {
             channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
             channel.bind(new InetSocketAddress(daemon.group(), daemon.port()));

@@ -5,7 +5,6 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
-import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
@@ -22,11 +21,8 @@ public final class MulticastSyncSender implements SyncSender {
     private final DatagramChannel channel;
 
     public MulticastSyncSender(SyncDaemon daemon) throws IOException {
-        NetworkInterface itf = NetworkInterface.getByName(daemon.interfaceName());
-        if (itf == null) {
-            throw new IOException("sync master: no interface " + daemon.interfaceName());
-        }
-        channel = DatagramChannel.open(daemon.ipv6() ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
+        NetworkInterface itf = MulticastChannels.interfaceOf(daemon, "sync master");
+        channel = MulticastChannels.open(daemon);
         try {
             channel.setOption(StandardSocketOptions.IP_MULTICAST_IF, itf);
             channel.setOption(StandardSocketOptions.IP_MULTICAST_LOOP, false);
