@@ -48,6 +48,7 @@ import org.actorvs.service.RuleSet;
  * @param admin                   where the HTTP admin API (actorvsadm's peer) listens
  * @param metrics                 the Prometheus metrics endpoint
  * @param healthChecks            one health check per checked real server, as keepalived's checkers
+ * @param sync                    the sync sysctls and the sync daemons to start
  */
 public record DirectorConfig(
         String source,
@@ -65,7 +66,8 @@ public record DirectorConfig(
         Capture capture,
         Admin admin,
         Metrics metrics,
-        List<HealthCheckSpec> healthChecks) {
+        List<HealthCheckSpec> healthChecks,
+        SyncConfig sync) {
 
     public DirectorConfig {
         Objects.requireNonNull(source, "source");
@@ -82,6 +84,7 @@ public record DirectorConfig(
         Objects.requireNonNull(admin, "admin");
         Objects.requireNonNull(metrics, "metrics");
         healthChecks = List.copyOf(healthChecks);
+        Objects.requireNonNull(sync, "sync");
     }
 
     /**

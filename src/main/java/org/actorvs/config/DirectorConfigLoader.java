@@ -134,7 +134,8 @@ public final class DirectorConfigLoader {
         }
         Section s = top.section(ROOT, "node-name", "interfaces", "owned-addresses", "routes", "neighbours", "shards",
                 "connection-table", "timeouts", "ipvs", "services", "drain-timeout", "capture", "admin",
-                "metrics", HealthChecksReader.KEY);
+                "metrics", HealthChecksReader.KEY,
+                SyncConfigReader.KEY);
 
         String nodeName = s.string("node-name", "this director's name, e.g. \"d1\"");
         List<Interface> interfaces = interfaces(s);
@@ -152,7 +153,7 @@ public final class DirectorConfigLoader {
                 timeouts(s), ipvs(s), services,
                 s.duration("drain-timeout", Duration.ZERO, Duration.ofDays(31), DEFAULT_DRAIN_TIMEOUT),
                 capture(s), admin(s), metrics(s),
-                HealthChecksReader.read(s, services));
+                HealthChecksReader.read(s, services), SyncConfigReader.read(s));
     }
 
     // ---------------------------------------------------------------- network

@@ -72,6 +72,8 @@ public final class PacketProcessor {
     private ServiceTable services = ServiceTable.EMPTY;
     private IpvsSettings settings;
     private int tunnelIpId;
+    /** The sync master's hook, null while no master runs. */
+    private InboundHook inboundHook;
     /** Largest fragment of the datagram being handled when it was reassembled here, else 0. */
     private int reassembledMaxFragment;
 
@@ -109,6 +111,11 @@ public final class PacketProcessor {
 
     public void settings(IpvsSettings settings) {
         this.settings = settings;
+    }
+
+    /** Set by the shard while a sync master runs; null removes it. */
+    public void inboundHook(InboundHook hook) {
+        this.inboundHook = hook;
     }
 
     public OutcomeCounters outcomes() {
@@ -273,13 +280,17 @@ public final class PacketProcessor {
             table.udpTouch(cp, nowNanos);
         }
         Outcome o = transmit(cp, flags & ConnFlags.FWD_MASK, buffer, offset, nowNanos);
+        if ((flags & ConnFlags.ONE_PACKET) == 0) {
+            table.incrementInPkts(cp);
+        }
+        if (inboundHook != null) {
+            inboundHook.inbound(cp, nowNanos);
+        }
         if ((flags & ConnFlags.ONE_PACKET) != 0) {
             // One-packet scheduling: the entry served this datagram only and goes now, as
             // ip_vs_conn_put() expires an OPS connection at once, so the next datagram is scheduled
             // afresh against unchanged destination counters.
             table.expireImmediately(cp, null, nowNanos);
-        } else {
-            table.incrementInPkts(cp);
         }
         return o;
     }
@@ -340,7 +351,8 @@ public final class PacketProcessor {
         if (f.protocol == IpProtocol.TCP) {
             table.tcpTransition(cp, TcpStateTable.OUTPUT, f.tcpFlags, settings.secureTcp(), nowNanos);
         } else {
-            table.udpTouch(cp, nowNanos);
+            // udp_state_transition() with IP_VS_DIR_OUTPUT: a reply also assures the controlling template
+            table.udpTransition(cp, TcpStateTable.OUTPUT, nowNanos);
         }
         return route(buffer, offset, f.ipVersion, f.dstHi, f.dstLo, false, Outcome.FORWARDED_OUT, nowNanos);
     }

@@ -15,7 +15,7 @@ import org.agrona.DirectBuffer;
  * depends only on the frames and timestamps given, so a replay writes the same bytes every time.
  * Not thread-safe.
  */
-final class PcapFileWriter implements AutoCloseable {
+public final class PcapFileWriter implements AutoCloseable {
     private static final int VERSION_MAJOR = 2;
     private static final int VERSION_MINOR = 4;
     private static final int BUFFER_SIZE = 1 << 20;
@@ -24,7 +24,7 @@ final class PcapFileWriter implements AutoCloseable {
     private final FileChannel channel;
     private final ByteBuffer bytes = ByteBuffer.allocate(BUFFER_SIZE).order(ByteOrder.LITTLE_ENDIAN);
 
-    PcapFileWriter(Path path) throws IOException {
+    public PcapFileWriter(Path path) throws IOException {
         this.path = path;
         this.channel = FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.CREATE,
                 StandardOpenOption.TRUNCATE_EXISTING);
@@ -32,7 +32,7 @@ final class PcapFileWriter implements AutoCloseable {
                 .putInt(0).putInt(0).putInt(PcapFileReader.MAX_RECORD_LENGTH).putInt(PcapFileReader.LINKTYPE_ETHERNET);
     }
 
-    void write(long timestampNanos, DirectBuffer buffer, int offset, int length) throws IOException {
+    public void write(long timestampNanos, DirectBuffer buffer, int offset, int length) throws IOException {
         if (length > PcapFileReader.MAX_RECORD_LENGTH) {
             throw new IOException(path + ": a frame of " + length + " bytes exceeds the snapshot length");
         }
@@ -45,7 +45,7 @@ final class PcapFileWriter implements AutoCloseable {
         buffer.getBytes(offset, bytes, length);
     }
 
-    void flush() throws IOException {
+    public void flush() throws IOException {
         bytes.flip();
         while (bytes.hasRemaining()) {
             channel.write(bytes);

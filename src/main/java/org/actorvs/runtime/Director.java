@@ -13,6 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 
 import org.actorvs.app.AppRegistry;
 import org.actorvs.app.FtpHelper;
@@ -33,7 +34,9 @@ import org.actorvs.service.Schedule;
 import org.actorvs.service.ServiceKey;
 import org.actorvs.service.ScheduleUpdate;
 import org.actorvs.service.ServiceTable;
+import org.actorvs.sync.SyncApplier;
 import org.agrona.DirectBuffer;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -77,6 +80,7 @@ public final class Director implements AutoCloseable {
     /** Null without a VRRP instance: the director then owns its addresses for good. */
     private final ActorRef<VrrpActor.Command> vrrp;
     private final AtomicReference<VrrpActor.Role> role = new AtomicReference<>(VrrpActor.Role.INITIALIZE);
+    private final ActorRef<SyncActor.Command> sync;
     private final DestinationRegistry registry;
     private final AtomicReference<ServiceAddresses> addresses;
     private final AtomicReference<Map<ServiceKey, Schedule>> published;
@@ -92,7 +96,7 @@ public final class Director implements AutoCloseable {
 
     private record Started(List<ActorRef<PacketShard.Command>> shards, ActorRef<ScheduleUpdate> publisher,
             ActorRef<ServiceDirectory.Command> directory, ActorRef<ArpActor.Command> arp,
-            ActorRef<VrrpActor.Command> vrrp) {
+            ActorRef<VrrpActor.Command> vrrp, ActorRef<SyncActor.Command> sync) {
     }
 
     /**
@@ -141,8 +145,10 @@ public final class Director implements AutoCloseable {
             ConnectionTable table = new ConnectionTable(setup.tableCapacity(), setup.tickNanos(), registry,
                     setup.timeouts());
             Egress egress = new Egress(ports, setup.routes(), setup.neighbours().apply(i), injector);
-            cores.add(new ShardCore(i, table, new PacketProcessor(table, registry, egress, setup.localMacs(),
-                    setup.settings(), apps)));
+            PacketProcessor processor = new PacketProcessor(table, registry, egress, setup.localMacs(),
+                    setup.settings(), apps);
+            cores.add(new ShardCore(i, table, processor,
+                    new SyncApplier(table, registry, setup.timeouts(), processor.apps())));
         }
         CompletableFuture<Started> started = new CompletableFuture<>();
         Duration liveTick = live ? Duration.ofNanos(setup.tickNanos()) : null;
@@ -177,7 +183,8 @@ public final class Director implements AutoCloseable {
                             vrrpInjector, arp, roles, System::nanoTime), "vrrp");
                 }
             }
-            started.complete(new Started(List.copyOf(refs), pub, dir, arp, vrrpRef));
+            ActorRef<SyncActor.Command> sync = ctx.spawn(SyncActor.create(refs), "sync");
+            started.complete(new Started(List.copyOf(refs), pub, dir, arp, vrrpRef, sync));
             return Behaviors.empty();
         });
         this.system = ActorSystem.create(guardian, "actorvs", systemConfig());
@@ -187,6 +194,7 @@ public final class Director implements AutoCloseable {
         this.directory = s.directory();
         this.arp = s.arp();
         this.vrrp = s.vrrp();
+        this.sync = s.sync();
         if (live) {
             for (int p = 0; p < ports.length; p++) {
                 CaptureLoop loop = new CaptureLoop(io, p, newDispatcher());
@@ -320,6 +328,29 @@ public final class Director implements AutoCloseable {
             }
         }
         return true;
+    }
+
+    /** The sync daemons (master and backup), idle until started. */
+    public ActorRef<SyncActor.Command> sync() {
+        return sync;
+    }
+
+    /** Asks the sync actor to start or stop a daemon and waits for its answer. */
+    public SyncActor.Reply sync(Function<ActorRef<SyncActor.Reply>, SyncActor.Command> command) {
+        return AskPattern.ask(sync, command::apply, ASK_TIMEOUT, system.scheduler()).toCompletableFuture().join();
+    }
+
+    public SyncActor.Stats syncStats() {
+        return AskPattern.<SyncActor.Command, SyncActor.Stats>ask(sync, SyncActor.GetStats::new, ASK_TIMEOUT,
+                system.scheduler()).toCompletableFuture().join();
+    }
+
+    /** Has every shard send its sync master's partly filled message, and waits until they have. */
+    public void flushSync() {
+        for (ActorRef<PacketShard.Command> s : shards) {
+            AskPattern.<PacketShard.Command, Done>ask(s, PacketShard.FlushSync::new, ASK_TIMEOUT, system.scheduler())
+                    .toCompletableFuture().join();
+        }
     }
 
     public List<ActorRef<PacketShard.Command>> shards() {

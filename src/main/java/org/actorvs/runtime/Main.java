@@ -8,11 +8,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
 import org.actorvs.config.ConfigError;
 import org.actorvs.config.DirectorConfig;
 import org.actorvs.config.DirectorConfigLoader;
+import org.actorvs.config.SyncConfig;
 import org.actorvs.forward.Port;
 import org.actorvs.health.HealthChecks;
 import org.actorvs.io.NeighbourTable;
@@ -20,6 +22,8 @@ import org.actorvs.io.PacketIo;
 import org.actorvs.io.PcapFileIo;
 import org.actorvs.io.PcapLiveIo;
 import org.actorvs.metrics.DirectorMetrics;
+import org.actorvs.sync.SyncDaemon;
+import org.actorvs.sync.SyncSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +36,7 @@ public final class Main {
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
     static final String USAGE = String.join("\n",
             "usage: actorvs run --config FILE",
-            "       actorvs replay --config FILE --in IN.pcap --out OUT.pcap",
+            "       actorvs replay --config FILE --in IN.pcap --out OUT.pcap [--sync-out SYNC.pcap]",
             "       actorvs lab [--topology nat|dr|tun] [--requests N]",
             "");
     /** The live timer wheel's tick: connection expiry is accurate to this. */
@@ -56,7 +60,7 @@ public final class Main {
                 case "run":
                     return daemon(Arguments.parse("run", rest, List.of("--config")), out);
                 case "replay":
-                    return replay(Arguments.parse("replay", rest, List.of("--config", "--in", "--out")), out);
+                    return replay(Arguments.parse("replay", rest, List.of("--config", "--in", "--out", "--sync-out")), out);
                 case "lab":
                     return LabDemo.run(Arguments.parse("lab", rest, List.of("--topology", "--requests", "--config")),
                             out);
@@ -125,11 +129,25 @@ public final class Main {
                 new Director.LinkLayer(neighbours, owned(config)));
         try {
             director.apply(config.services(), config.drainTimeout());
+            startSyncDaemons(director, config.sync());
         } catch (RuntimeException e) {
             director.close();
             throw e;
         }
         return director;
+    }
+
+    /** The sync daemons the configuration asks for; a daemon that cannot start stops the director. */
+    static void startSyncDaemons(Director director, SyncConfig sync) {
+        SyncSettings settings = sync.settings();
+        sync.master().ifPresent(d -> check(director.sync(r -> new SyncActor.StartMaster(d, settings, null, r))));
+        sync.backup().ifPresent(d -> check(director.sync(r -> new SyncActor.StartBackup(d, settings, true, r))));
+    }
+
+    private static void check(SyncActor.Reply reply) {
+        if (!reply.ok()) {
+            throw new IllegalStateException(reply.text());
+        }
     }
 
     /** Offline: every frame of a capture through the whole director, what it sends into another file. */
@@ -140,6 +158,7 @@ public final class Main {
             throw new Arguments.UsageException("actorvs replay: --in " + in + ": no such readable file");
         }
         Path output = Path.of(a.required("--out"));
+        Optional<Path> syncOut = a.optional("--sync-out").map(Path::of);
         List<Port> ports = config.ports(name -> {
             throw new IllegalArgumentException(config.source() + ": interface " + name
                     + " has no mac: an offline replay cannot ask the OS, give interfaces[].mac");
@@ -148,15 +167,45 @@ public final class Main {
         try (PcapFileIo io = new PcapFileIo(ports, in, output);
                 Director director = Director.offline(setup(config, ports, i -> config.staticNeighbours()), io)) {
             director.apply(config.services(), config.drainTimeout());
+            SyncPcapSender sync = null;
+            if (syncOut.isPresent()) {
+                sync = startReplayMaster(director, config, ports, syncOut.get());
+            }
             Replay.Summary summary = Replay.run(director, io);
             out.print(summary.format());
             out.printf("frames out: %d -> %s%n", io.framesWritten(), output);
+            if (sync != null) {
+                // what the kernel's master thread would send within 2 s goes out at the end
+                director.flushSync();
+                SyncActor.Stats stats = director.syncStats();
+                check(director.sync(SyncActor.StopMaster::new));
+                out.printf("sync messages out: %d (dropped %d) -> %s%n", sync.frames(), stats.messagesDropped(),
+                        syncOut.get());
+            }
             result = new Summary(summary.failures());
         }
         return result.failures() == 0 ? 0 : 1;
     }
 
     private record Summary(long failures) {
+    }
+
+    /**
+     * The replay's sync master writes to a capture: the configured master daemon's parameters, or
+     * the kernel's defaults on the first interface; from that interface's MAC and IPv4 address.
+     */
+    private static SyncPcapSender startReplayMaster(Director director, DirectorConfig config, List<Port> ports,
+            Path file) throws IOException {
+        SyncDaemon daemon = config.sync().master().orElse(SyncDaemon.defaults(ports.get(0).name(), 0));
+        Port from = ports.stream().filter(p -> p.name().equals(daemon.interfaceName())).findFirst()
+                .orElse(ports.get(0));
+        SyncPcapSender sender = new SyncPcapSender(file, from, daemon);
+        SyncActor.Reply reply = director.sync(r -> new SyncActor.StartMaster(daemon, config.sync().settings(), sender, r));
+        if (!reply.ok()) {
+            sender.close();
+            throw new IllegalStateException(reply.text());
+        }
+        return sender;
     }
 
     static DirectorSetup setup(DirectorConfig c, List<Port> ports,

@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.actorvs.service.ServiceTable;
+import org.actorvs.sync.SyncMaster;
+import org.actorvs.sync.SyncSettings;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -21,7 +23,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  */
 public final class PacketShard {
     public sealed interface Command permits Frames, Tick, ClockTick, ServicesChanged, GetStats, GetMetrics,
-            ListConnections {
+            ListConnections, StartSyncMaster, StopSyncMaster, FlushSync, ApplySync {
     }
 
     /**
@@ -53,6 +55,21 @@ public final class PacketShard {
     }
 
     public record ListConnections(int limit, ActorRef<List<ConnectionView>> replyTo) implements Command {
+    }
+
+    /** Become one part of a sync master: full messages go to {@code sink} (see {@link ShardCore#startSyncMaster}). */
+    public record StartSyncMaster(int version, int syncId, int maxLength, SyncSettings settings, SyncMaster.Sink sink)
+            implements Command {
+    }
+
+    public enum StopSyncMaster implements Command { INSTANCE }
+
+    /** Send the sync master's partly filled message now; {@code done} may be null. */
+    public record FlushSync(ActorRef<Done> done) implements Command {
+    }
+
+    /** A sync backup's entries for this shard's clients, as one v1 message. */
+    public record ApplySync(byte[] message, int threshold, long nowNanos) implements Command {
     }
 
     private PacketShard() {
@@ -103,6 +120,25 @@ public final class PacketShard {
                     })
                     .onMessage(GetMetrics.class, m -> {
                         m.replyTo().tell(core.metrics());
+                        return Behaviors.same();
+                    })
+                    .onMessage(StartSyncMaster.class, m -> {
+                        core.startSyncMaster(m.version(), m.syncId(), m.maxLength(), m.settings(), m.sink());
+                        return Behaviors.same();
+                    })
+                    .onMessage(StopSyncMaster.class, m -> {
+                        core.stopSyncMaster();
+                        return Behaviors.same();
+                    })
+                    .onMessage(FlushSync.class, m -> {
+                        core.flushSync();
+                        if (m.done() != null) {
+                            m.done().tell(Done.getInstance());
+                        }
+                        return Behaviors.same();
+                    })
+                    .onMessage(ApplySync.class, m -> {
+                        core.applySync(m.message(), m.threshold(), m.nowNanos());
                         return Behaviors.same();
                     })
                     .onMessage(ListConnections.class, m -> {

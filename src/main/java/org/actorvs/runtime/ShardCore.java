@@ -11,6 +11,14 @@ import org.actorvs.forward.PacketProcessor;
 import org.actorvs.packet.DropReason;
 import org.actorvs.packet.IpProtocol;
 import org.actorvs.service.ServiceTable;
+import org.actorvs.sync.SyncApplier;
+import org.actorvs.sync.SyncEntry;
+import org.actorvs.sync.SyncMaster;
+import org.actorvs.sync.SyncMessageDecoder;
+import org.actorvs.sync.SyncMessageEncoder;
+import org.actorvs.sync.SyncPolicy;
+import org.actorvs.sync.SyncSettings;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +29,11 @@ import org.slf4j.LoggerFactory;
  * <p>A frame whose handling throws is counted and skipped: the table and every other frame of the
  * batch survive (the kernel would drop that one packet). The exception is logged at most once per
  * {@link #FAILURE_LOG_INTERVAL_NANOS}, since a bad frame can arrive at line rate.
+ *
+ * <p>Sync: while a master runs, the packet path hands each inbound connection update to this
+ * shard's {@link SyncMaster} (its own message buffer, flushed on the tick once old enough); a
+ * backup's entries for this shard's clients arrive as a v1 message and are applied by its
+ * {@link SyncApplier}, so a backup's table is the same structure an active director uses.
  */
 public final class ShardCore {
     private static final Logger LOG = LoggerFactory.getLogger(ShardCore.class);
@@ -33,6 +46,14 @@ public final class ShardCore {
     private final PacketProcessor processor;
     private final BatchTimes batchTimes = new BatchTimes();
     private final DestinationTraffic traffic = new DestinationTraffic();
+    /** Null for a shard built without one: it cannot be a sync backup. */
+    private final SyncApplier syncApplier;
+    private final SyncMessageDecoder syncDecoder = new SyncMessageDecoder(0);
+    private final SyncMessageDecoder.EntryHandler applyEntry = this::applyEntry;
+    private SyncMaster syncMaster;
+    private ServiceTable services = ServiceTable.EMPTY;
+    private int applyThreshold;
+    private long applyNow;
     private long frames;
     private long batches;
     private long failures;
@@ -40,9 +61,15 @@ public final class ShardCore {
     private long lastNow;
 
     public ShardCore(int index, ConnectionTable table, PacketProcessor processor) {
+        this(index, table, processor, null);
+    }
+
+    /** @param syncApplier applies a sync backup's entries to {@code table}, or null */
+    public ShardCore(int index, ConnectionTable table, PacketProcessor processor, SyncApplier syncApplier) {
         this.index = index;
         this.table = table;
         this.processor = processor;
+        this.syncApplier = syncApplier;
     }
 
     /** Handles every frame of the batch in order, on the frames' own clock; the caller releases it. */
@@ -75,12 +102,73 @@ public final class ShardCore {
     /** Expires what is due at {@code nowNanos}. */
     public int tick(long nowNanos) {
         lastNow = nowNanos;
-        return table.poll(nowNanos, null, EXPIRY_LIMIT);
+        int expired = table.poll(nowNanos, null, EXPIRY_LIMIT);
+        if (syncMaster != null) {
+            syncMaster.flushIfDue(nowNanos);
+        }
+        return expired;
     }
 
     public void services(ServiceTable services) {
         traffic.services(services, processor.traffic());
+        this.services = services;
         processor.services(services);
+        if (syncMaster != null) {
+            syncMaster.services(services);
+        }
+        if (syncApplier != null) {
+            syncApplier.services(services);
+        }
+    }
+
+    /**
+     * Starts this shard's part of a sync master (replacing one already running, whose partly
+     * filled message is dropped as the kernel's stopping master thread drops its current buffer).
+     */
+    public void startSyncMaster(int version, int syncId, int maxLength, SyncSettings settings, SyncMaster.Sink sink) {
+        SyncMaster master = new SyncMaster(table, new SyncPolicy(settings, table.capacity()),
+                new SyncMessageEncoder(version, syncId, maxLength), sink);
+        master.services(services);
+        master.seq(processor.apps() == null ? null : processor.apps().seq());
+        syncMaster = master;
+        processor.inboundHook(master::connectionIn);
+    }
+
+    public void stopSyncMaster() {
+        syncMaster = null;
+        processor.inboundHook(null);
+    }
+
+    /** Sends the sync master's partly filled message now (end of an offline replay). */
+    public void flushSync() {
+        if (syncMaster != null) {
+            syncMaster.flush(lastNow);
+        }
+    }
+
+    public SyncMaster syncMaster() {
+        return syncMaster;
+    }
+
+    /**
+     * Applies a v1 message of entries for this shard's clients, built by the sync backup from what
+     * it accepted. Returns the decoder's status (OK unless the message was not one the backup built).
+     */
+    public int applySync(byte[] message, int threshold, long nowNanos) {
+        if (syncApplier == null) {
+            throw new IllegalStateException("shard " + index + " has no sync applier");
+        }
+        applyThreshold = threshold;
+        applyNow = nowNanos;
+        return syncDecoder.decode(new UnsafeBuffer(message), 0, message.length, applyEntry);
+    }
+
+    private void applyEntry(SyncEntry entry) {
+        syncApplier.apply(entry, applyThreshold, applyNow);
+    }
+
+    public SyncApplier syncApplier() {
+        return syncApplier;
     }
 
     public ShardStats stats() {

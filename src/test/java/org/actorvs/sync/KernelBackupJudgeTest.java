@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The real Linux IPVS judges what ActorVS sends: deploy/kernel-ipvs boots Debian's 6.1 kernel in
- * qemu as a sync backup (syncid {@value #SYNC_ID}), {@link SyncSender} sends it our master's
+ * qemu as a sync backup (syncid {@value #SYNC_ID}), {@link KernelJudgeSender} sends it our master's
  * messages for a mix of connections, and the kernel's {@code ipvsadm -L -c -n} must list exactly
  * those connections — no more (the datagram under a foreign syncid is ignored), none lost to a
  * framing error — with the timeout each carried (v1) or the backup's default for it (v0).
@@ -70,15 +70,15 @@ class KernelBackupJudgeTest {
     @ParameterizedTest(name = "sync_version {0}")
     @ValueSource(ints = {1, 0})
     void kernelBackupListsExactlyTheConnectionsWeSent(int version) throws IOException {
-        List<SyncEntry> sent = SyncSender.connections();
-        assertTrue(SyncSender.messages(version, SYNC_ID, sent).size() > 1,
+        List<SyncEntry> sent = KernelJudgeSender.connections();
+        assertTrue(KernelJudgeSender.messages(version, SYNC_ID, sent).size() > 1,
                 "the mix must span several messages, so that the kernel judges our message splitting too");
         Path console = build.resolve("backup-v" + version + ".console.log");
         LabHost.Result r = LabHost.run(List.of("env", "KIPVS_ACCEL=" + accel(), "KIPVS_BUILD=" + build,
                 harness.resolve("backup-check.sh").toString(), "--syncid", String.valueOf(SYNC_ID),
                 "--version", String.valueOf(version), "--wait", "1", "--boot-timeout", "60",
                 "--sender-timeout", "30", "--console-log", console.toString(), "--show-dmesg", "--",
-                javaBinary(), "-cp", System.getProperty("java.class.path"), SyncSender.class.getName(),
+                javaBinary(), "-cp", System.getProperty("java.class.path"), KernelJudgeSender.class.getName(),
                 "--version", String.valueOf(version), "--syncid", String.valueOf(SYNC_ID)), 120);
         String context = "backup-check.sh (rc " + r.exitCode() + "), VM console in " + console + ":\n" + r.output();
         assertEquals(0, r.exitCode(), context);

@@ -23,13 +23,13 @@ import org.agrona.concurrent.UnsafeBuffer;
  * Sends, as an ActorVS sync master would, a mix of connections to the IPVS sync group: the sender
  * that deploy/kernel-ipvs/backup-check.sh runs beside a real kernel backup (KernelBackupJudgeTest).
  *
- * <p>{@code java -cp <test classpath> org.actorvs.sync.SyncSender --version 0|1 [--syncid N]}. The
+ * <p>{@code java -cp <test classpath> org.actorvs.sync.KernelJudgeSender --version 0|1 [--syncid N]}. The
  * group, port and the sending interface's address come from the harness's environment
  * (KIPVS_SYNC_GROUP, KIPVS_SYNC_PORT, KIPVS_HOST_ADDR); the syncid defaults to KIPVS_SYNCID.
  * After the mix it sends {@link #foreignConnection()} under another syncid, which a backup
  * filtering on this syncid must ignore.
  */
-public final class SyncSender {
+public final class KernelJudgeSender {
     static final String CLIENT = "10.99.0.1";
     static final String CLIENT6 = "fd00:99::1";
     /** Filler connections: enough to need several messages in both versions. */
@@ -38,7 +38,7 @@ public final class SyncSender {
     static final String[] CALL_IDS = {"judge-call-1@10.99.0.1", "judge-call-22@10.99.0.6"};
     private static final int FWMARK = 1;
 
-    private SyncSender() {
+    private KernelJudgeSender() {
     }
 
     public static void main(String[] args) throws IOException {
@@ -48,7 +48,7 @@ public final class SyncSender {
             switch (args[i]) {
                 case "--version" -> version = Integer.parseInt(args[i + 1]);
                 case "--syncid" -> syncId = Integer.parseInt(args[i + 1]);
-                default -> throw new IllegalArgumentException("usage: SyncSender --version 0|1 [--syncid N]");
+                default -> throw new IllegalArgumentException("usage: KernelJudgeSender --version 0|1 [--syncid N]");
             }
         }
         InetAddress host = InetAddress.getByName(System.getenv("KIPVS_HOST_ADDR"));
@@ -66,7 +66,7 @@ public final class SyncSender {
                 channel.send(ByteBuffer.wrap(m), group);
             }
         }
-        System.out.println("SyncSender: sent " + messages.size() + " v" + version + " messages, syncid " + syncId
+        System.out.println("KernelJudgeSender: sent " + messages.size() + " v" + version + " messages, syncid " + syncId
                 + " (the last one with syncid " + foreignSyncId(syncId) + ")");
     }
 

@@ -1,0 +1,24 @@
+package org.actorvs.config;
+
+import java.util.Objects;
+import java.util.Optional;
+
+import org.actorvs.sync.SyncDaemon;
+import org.actorvs.sync.SyncSettings;
+
+/**
+ * The {@code sync} section: the sync sysctls, and the master and/or backup daemon to start with
+ * the director (none by default; both may run).
+ */
+public record SyncConfig(SyncSettings settings, Optional<SyncDaemon> master, Optional<SyncDaemon> backup) {
+    public SyncConfig {
+        Objects.requireNonNull(settings, "settings");
+        Objects.requireNonNull(master, "master");
+        Objects.requireNonNull(backup, "backup");
+    }
+
+    /** No daemons, the kernel's sysctl defaults. */
+    public static SyncConfig none() {
+        return new SyncConfig(SyncSettings.kernelDefaults(), Optional.empty(), Optional.empty());
+    }
+}
