@@ -10,6 +10,7 @@ import org.actorvs.admin.AdminModel.Destination;
 import org.actorvs.admin.AdminModel.Listing;
 import org.actorvs.admin.AdminModel.Service;
 import org.actorvs.admin.IpvsadmCommand.ListOption;
+import org.actorvs.runtime.ConnectionView;
 
 /**
  * {@code ipvsadm -L} output rendered from the admin API's documents, with ipvsadm 1.31's printf
@@ -190,14 +191,8 @@ public final class IpvsadmListing {
      * Entries without persistence-engine data print the same with {@code --persistent-conn}.
      */
     public static String connection(Connection c) {
-        String expire = String.format("%02d:%02d", c.expiresSeconds() / 60, c.expiresSeconds() % 60);
-        return String.format("%-3s %-6s %-11s %-18s %-18s %s", c.protocol(), expire, c.state(),
-                endpoint(c.client(), c.clientPort(), c.ipv6()), endpoint(c.virtual(), c.virtualPort(), c.ipv6()),
-                endpoint(c.destination(), c.destinationPort(), c.ipv6()));
-    }
-
-    private static String endpoint(String address, int port, boolean ipv6) {
-        return (ipv6 ? "[" + address + "]" : address) + ":" + port;
+        return ConnectionView.row(c.protocol(), c.expiresSeconds(), c.state(), c.ipv6(), c.client(), c.clientPort(),
+                c.virtual(), c.virtualPort(), c.destination(), c.destinationPort());
     }
 
     /** {@code ipvsadm -L --timeout}. */

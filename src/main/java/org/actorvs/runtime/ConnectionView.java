@@ -36,10 +36,17 @@ public record ConnectionView(int protocol, int af, String client, int clientPort
 
     /** The row ipvsadm -L -c -n prints: {@code %-3s %-6s %-11s %-18s %-18s %s}. */
     public String ipvsadmRow() {
-        String pro = protocolName();
+        return row(protocolName(), expiresSeconds, state, af == 6, client, clientPort, virtual, virtualPort, destination,
+                destinationPort);
+    }
+
+    /** ipvsadm -L -c -n's row, {@code %-3s %-6s %-11s %-18s %-18s %s}, expiry as MM:SS. */
+    public static String row(String protocol, long expiresSeconds, String state, boolean ipv6, String client,
+            int clientPort, String virtual, int virtualPort, String destination, int destinationPort) {
         String expire = String.format("%02d:%02d", expiresSeconds / 60, expiresSeconds % 60);
-        return String.format("%-3s %-6s %-11s %-18s %-18s %s", pro, expire, state, endpoint(client, clientPort),
-                endpoint(virtual, virtualPort), endpoint(destination, destinationPort));
+        return String.format("%-3s %-6s %-11s %-18s %-18s %s", protocol, expire, state,
+                endpoint(client, clientPort, ipv6), endpoint(virtual, virtualPort, ipv6),
+                endpoint(destination, destinationPort, ipv6));
     }
 
     /** ipvsadm's protocol column: TCP, UDP, SCTP, or IP (a firewall-mark template). */
@@ -48,7 +55,7 @@ public record ConnectionView(int protocol, int af, String client, int clientPort
                 : protocol == 6 ? "TCP" : protocol == 17 ? "UDP" : protocol == 132 ? "SCTP" : "IP";
     }
 
-    private String endpoint(String address, int port) {
-        return (af == 6 ? "[" + address + "]" : address) + ":" + port;
+    private static String endpoint(String address, int port, boolean ipv6) {
+        return (ipv6 ? "[" + address + "]" : address) + ":" + port;
     }
 }
