@@ -342,7 +342,7 @@ public final class PacketProcessor {
         } else {
             table.udpTouch(cp, nowNanos);
         }
-        return route(buffer, offset, f.ipVersion, f.dstHi, f.dstLo, false, Outcome.FORWARDED_OUT, nowNanos);
+        return route(buffer, offset, f.ipVersion, f.dstHi, f.dstLo, -1, false, Outcome.FORWARDED_OUT, nowNanos);
     }
 
     /** The connection's transmitter (cp->packet_xmit). */
@@ -370,7 +370,7 @@ public final class PacketProcessor {
                 }
                 dnat(buffer, f, table.daddrHi(cp), table.daddrLo(cp), table.dport(cp));
                 decrementTtl(buffer, f);
-                return route(buffer, offset, f.ipVersion, table.daddrHi(cp), table.daddrLo(cp), true,
+                return route(buffer, offset, f.ipVersion, table.daddrHi(cp), table.daddrLo(cp), table.destId(cp), true,
                         Outcome.FORWARDED_IN, nowNanos);
             }
             case ConnFlags.DROUTE: {
@@ -380,7 +380,7 @@ public final class PacketProcessor {
                 }
                 decrementTtl(buffer, f);
                 // The packet is unchanged but for TTL: the real server is only the next hop.
-                return route(buffer, offset, table.af(cp), table.daddrHi(cp), table.daddrLo(cp), true,
+                return route(buffer, offset, table.af(cp), table.daddrHi(cp), table.daddrLo(cp), table.destId(cp), true,
                         Outcome.FORWARDED_IN, nowNanos);
             }
             case ConnFlags.TUNNEL:
@@ -391,7 +391,7 @@ public final class PacketProcessor {
                     return ttl;
                 }
                 decrementTtl(buffer, f);
-                return route(buffer, offset, f.ipVersion, f.dstHi, f.dstLo, false, Outcome.FORWARDED_IN, nowNanos);
+                return route(buffer, offset, f.ipVersion, f.dstHi, f.dstLo, -1, false, Outcome.FORWARDED_IN, nowNanos);
             }
             default:
                 // LOCALNODE: the host's own stack serves the connection (the VIP must be configured
@@ -401,14 +401,15 @@ public final class PacketProcessor {
     }
 
     /**
-     * Sends the parsed packet (in place) towards target, which routing turns into a next hop.
+     * Sends the parsed packet (in place) towards target, which routing turns into a next hop;
+     * destId names the real server the target is (its next hop is cached per destination), or -1.
      * A packet longer than the egress MTU gets ICMP "fragmentation needed" / "packet too big" when
      * it may not be fragmented (DF, or IPv6), else is fragmented, as the kernel's output path does.
      */
-    private Outcome route(MutableDirectBuffer buffer, int offset, int af, long targetHi, long targetLo,
+    private Outcome route(MutableDirectBuffer buffer, int offset, int af, long targetHi, long targetLo, int destId,
             boolean towardsRealServer, Outcome success, long nowNanos) {
         ParsedFrame f = frame;
-        if (!egress.route(af, targetHi, targetLo)) {
+        if (!egress.routeToDestination(destId, af, targetHi, targetLo)) {
             return Outcome.NO_ROUTE;
         }
         int ipLength = f.l3End - f.l3Offset;
@@ -469,7 +470,7 @@ public final class PacketProcessor {
         }
         long rsHi = table.daddrHi(cp);
         long rsLo = table.daddrLo(cp);
-        if (!egress.route(outerAf, rsHi, rsLo)) {
+        if (!egress.routeToDestination(table.destId(cp), outerAf, rsHi, rsLo)) {
             return Outcome.NO_ROUTE;
         }
         Port port = egress.port(egress.lastHop().port);
@@ -571,7 +572,7 @@ public final class PacketProcessor {
             natIcmp(buffer, cp, true);
             decrementTtl(buffer, f);
             traffic.out(table.destId(cp), f.l3End - f.l3Offset);
-            return route(buffer, offset, f.ipVersion, f.dstHi, f.dstLo, false, Outcome.FORWARDED_ICMP, nowNanos);
+            return route(buffer, offset, f.ipVersion, f.dstHi, f.dstLo, -1, false, Outcome.FORWARDED_ICMP, nowNanos);
         }
         // ip_vs_in_icmp: from the client's side about a packet the director sent (VIP -> client).
         cp = table.lookupIn(q.protocol, q.ipVersion, q.dstHi, q.dstLo, q.dstPort, q.srcHi, q.srcLo, q.srcPort);
@@ -590,7 +591,7 @@ public final class PacketProcessor {
             }
             natIcmp(buffer, cp, false);
             decrementTtl(buffer, f);
-            return route(buffer, offset, f.ipVersion, table.daddrHi(cp), table.daddrLo(cp), true,
+            return route(buffer, offset, f.ipVersion, table.daddrHi(cp), table.daddrLo(cp), table.destId(cp), true,
                     Outcome.FORWARDED_ICMP, nowNanos);
         }
         // DR, tunnel, bypass: the error goes to the real server unchanged, by the connection's method.
@@ -630,7 +631,7 @@ public final class PacketProcessor {
                 return Outcome.ICMP_CONSUMED;
             }
             int mtu = info & 0xFFFF;
-            if (egress.route(4, table.daddrHi(cp), table.daddrLo(cp))) {
+            if (egress.routeToDestination(table.destId(cp), 4, table.daddrHi(cp), table.daddrLo(cp))) {
                 mtu = Math.min(mtu == 0 ? Integer.MAX_VALUE : mtu, egress.lastMtu());
             }
             if (mtu > MIN_TUNNEL_MTU + IPV4_HEADER) {
