@@ -17,9 +17,10 @@ import org.agrona.concurrent.UnsafeBuffer;
  *
  * <p>Next hops are cached, as the kernel keeps the route of each real server in dest-&gt;dest_dst
  * (__ip_vs_get_out_rt()): a real server's (port, next hop, MAC) sits in a slot of its own, keyed by
- * destination id; other targets (clients, bypass destinations, ICMP senders) share a small
- * direct-mapped set of slots keyed by a hash of the address. A slot is used only when its whole
- * target address matches, so a slot choice is never wrong, only a hit or a miss. The cache is
+ * destination id; for other targets (clients, bypass destinations, ICMP senders) the route is
+ * looked up and the next hop's MAC cached in a small direct-mapped set of slots keyed by the next
+ * hop's address, so that all clients behind one gateway share a slot. A slot is used only when its
+ * whole key matches, so a slot choice is never wrong, only a hit or a miss. The cache is
  * emptied when the routes are swapped and when the neighbour cache's {@link NeighbourCache#generation()}
  * moves (a MAC changed, an entry went, or its use must be reported again); only targets whose MAC
  * is resolved are cached.
@@ -86,7 +87,22 @@ public final class Egress {
      * next-hop address. Used by callers that must check the egress MTU before they send.
      */
     public boolean route(int af, long hi, long lo) {
-        return lookup(addressSlot(hi, lo), af, hi, lo);
+        checkGeneration();
+        hopMac = NeighbourCache.UNRESOLVED;
+        fillSlot = -1;
+        if (!routes.resolve(af, hi, lo, hop)) {
+            return false;
+        }
+        // Keyed by the next hop, not the target: the many clients behind one gateway share a slot.
+        int slot = addressSlot(hop.hi, hop.lo);
+        int at = slot * STRIDE;
+        if (cache[at + TARGET_LO] == hop.lo && cache[at + TARGET_HI] == hop.hi
+                && cache[at + META] == ((long) hop.af << 32 | hop.port)) {
+            hopMac = cache[at + MAC];
+        } else {
+            claim(slot, hop.hi, hop.lo);
+        }
+        return true;
     }
 
     /**
@@ -94,7 +110,28 @@ public final class Egress {
      * destination's own slot; a negative id is treated as no destination.
      */
     public boolean routeToDestination(int destId, int af, long hi, long lo) {
-        return lookup(destId >= 0 && destId < DESTINATION_SLOTS ? destId : addressSlot(hi, lo), af, hi, lo);
+        if (destId < 0 || destId >= DESTINATION_SLOTS) {
+            return route(af, hi, lo);
+        }
+        checkGeneration();
+        int at = destId * STRIDE;
+        long meta = cache[at + META];
+        if (cache[at + TARGET_LO] == lo && cache[at + TARGET_HI] == hi && (int) (meta >>> 32) == af) {
+            hop.af = af;
+            hop.port = (int) meta;
+            hop.hi = cache[at + HOP_HI];
+            hop.lo = cache[at + HOP_LO];
+            hopMac = cache[at + MAC];
+            fillSlot = -1;
+            return true;
+        }
+        hopMac = NeighbourCache.UNRESOLVED;
+        fillSlot = -1;
+        if (!routes.resolve(af, hi, lo, hop)) {
+            return false;
+        }
+        claim(destId, hi, lo);
+        return true;
     }
 
     public RouteTable.NextHop lastHop() {
@@ -154,35 +191,25 @@ public final class Egress {
         return success;
     }
 
-    private boolean lookup(int slot, int af, long hi, long lo) {
-        // Read before any MAC is looked up, so that a MAC read after a change is never kept under
-        // the generation from before it.
+    /**
+     * Reads the neighbours' generation before any MAC is looked up, so that no MAC read after a
+     * change is kept under the generation from before it.
+     */
+    private void checkGeneration() {
         long generation = neighbours.generation();
         if (generation != cacheGeneration) {
             clearCache();
             cacheGeneration = generation;
         }
+    }
+
+    /** A miss: the slot is taken for (hi, lo) and completed by {@link #fill} once the MAC is known. */
+    private void claim(int slot, long hi, long lo) {
         int at = slot * STRIDE;
-        long meta = cache[at + META];
-        if (cache[at + TARGET_LO] == lo && cache[at + TARGET_HI] == hi && (int) (meta >>> 32) == af) {
-            hop.af = af;
-            hop.port = (int) meta;
-            hop.hi = cache[at + HOP_HI];
-            hop.lo = cache[at + HOP_LO];
-            hopMac = cache[at + MAC];
-            fillSlot = -1;
-            return true;
-        }
-        hopMac = NeighbourCache.UNRESOLVED;
-        if (!routes.resolve(af, hi, lo, hop)) {
-            fillSlot = -1;
-            return false;
-        }
         fillSlot = slot;
         cache[at + META] = 0;
         cache[at + TARGET_HI] = hi;
         cache[at + TARGET_LO] = lo;
-        return true;
     }
 
     /** Completes the slot the last route missed in, now that its next hop's MAC is known. */

@@ -79,6 +79,23 @@ class EgressTest {
     }
 
     @Test
+    void clientsBehindOneGatewayShareOneCachedMac() {
+        CountingNeighbours neighbours = new CountingNeighbours();
+        long gateway = 0x0A0000FEL;
+        neighbours.table.put(4, 0, gateway, MAC_NEW);
+        RouteTable viaGateway = RouteTable.of(List.of(new RouteTable.Route(4, 0, 0, 0, 0, 0, gateway)));
+        Egress egress = new Egress(new Port[] {front, back}, viaGateway, neighbours, sink);
+        for (long client = 0xAC100000L; client < 0xAC100000L + 50; client++) {
+            egress.route(4, 0, client);
+            assertEquals(Outcome.FORWARDED_OUT,
+                    egress.sendViaLastHop(4, packet, 0, IP_OFFSET, IP_LENGTH, Outcome.FORWARDED_OUT));
+        }
+        assertEquals(1, neighbours.lookups);
+        assertEquals(MAC_NEW, lastMac());
+        assertEquals(0, sent.get(49)[0]);
+    }
+
+    @Test
     void aChangedNeighbourMacIsUsedAtTheNextPacket() {
         StaticNeighbours neighbours = new StaticNeighbours().put(4, 0, RS_A, MAC_A);
         Egress egress = new Egress(new Port[] {front, back}, backLan(1), neighbours, sink);
