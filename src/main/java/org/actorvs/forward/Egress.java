@@ -116,7 +116,7 @@ public final class Egress {
         checkGeneration();
         int at = destId * STRIDE;
         long meta = cache[at + META];
-        if (cache[at + TARGET_LO] == lo && cache[at + TARGET_HI] == hi && (int) (meta >>> 32) == af) {
+        if (meta != 0 && cache[at + TARGET_LO] == lo && cache[at + TARGET_HI] == hi && (int) (meta >>> 32) == af) {
             hop.af = af;
             hop.port = (int) meta;
             hop.hi = cache[at + HOP_HI];

@@ -370,8 +370,8 @@ public final class PacketProcessor {
                 }
                 dnat(buffer, f, table.daddrHi(cp), table.daddrLo(cp), table.dport(cp));
                 decrementTtl(buffer, f);
-                return route(buffer, offset, f.ipVersion, table.daddrHi(cp), table.daddrLo(cp), table.destId(cp), true,
-                        Outcome.FORWARDED_IN, nowNanos);
+                return route(buffer, offset, f.ipVersion, table.daddrHi(cp), table.daddrLo(cp), table.destId(cp),
+                        true, Outcome.FORWARDED_IN, nowNanos);
             }
             case ConnFlags.DROUTE: {
                 Outcome ttl = checkTtl(buffer, offset, true, nowNanos);
@@ -380,8 +380,8 @@ public final class PacketProcessor {
                 }
                 decrementTtl(buffer, f);
                 // The packet is unchanged but for TTL: the real server is only the next hop.
-                return route(buffer, offset, table.af(cp), table.daddrHi(cp), table.daddrLo(cp), table.destId(cp), true,
-                        Outcome.FORWARDED_IN, nowNanos);
+                return route(buffer, offset, table.af(cp), table.daddrHi(cp), table.daddrLo(cp), table.destId(cp),
+                        true, Outcome.FORWARDED_IN, nowNanos);
             }
             case ConnFlags.TUNNEL:
                 return tunnel(cp, buffer, offset, nowNanos);
