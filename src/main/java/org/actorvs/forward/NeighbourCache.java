@@ -17,4 +17,13 @@ public interface NeighbourCache {
      * Called per dropped packet, so implementations rate-limit their own probes.
      */
     void resolutionNeeded(int af, long hi, long lo, int port);
+
+    /**
+     * Moves whenever an answer of {@link #mac} may have changed, and whenever a next hop's use must
+     * be reported again by a call of {@link #mac}: callers that cache answers ({@link Egress}) read
+     * it first and ask again once it moved. Readable from any thread, per packet.
+     */
+    default long generation() {
+        return 0;
+    }
 }

@@ -354,7 +354,7 @@ public final class PacketProcessor {
             // udp_state_transition() with IP_VS_DIR_OUTPUT: a reply also assures the controlling template
             table.udpTransition(cp, TcpStateTable.OUTPUT, nowNanos);
         }
-        return route(buffer, offset, f.ipVersion, f.dstHi, f.dstLo, false, Outcome.FORWARDED_OUT, nowNanos);
+        return route(buffer, offset, f.ipVersion, f.dstHi, f.dstLo, -1, false, Outcome.FORWARDED_OUT, nowNanos);
     }
 
     /** The connection's transmitter (cp->packet_xmit). */
@@ -382,8 +382,8 @@ public final class PacketProcessor {
                 }
                 dnat(buffer, f, table.daddrHi(cp), table.daddrLo(cp), table.dport(cp));
                 decrementTtl(buffer, f);
-                return route(buffer, offset, f.ipVersion, table.daddrHi(cp), table.daddrLo(cp), true,
-                        Outcome.FORWARDED_IN, nowNanos);
+                return route(buffer, offset, f.ipVersion, table.daddrHi(cp), table.daddrLo(cp), table.destId(cp),
+                        true, Outcome.FORWARDED_IN, nowNanos);
             }
             case ConnFlags.DROUTE: {
                 Outcome ttl = checkTtl(buffer, offset, true, nowNanos);
@@ -392,8 +392,8 @@ public final class PacketProcessor {
                 }
                 decrementTtl(buffer, f);
                 // The packet is unchanged but for TTL: the real server is only the next hop.
-                return route(buffer, offset, table.af(cp), table.daddrHi(cp), table.daddrLo(cp), true,
-                        Outcome.FORWARDED_IN, nowNanos);
+                return route(buffer, offset, table.af(cp), table.daddrHi(cp), table.daddrLo(cp), table.destId(cp),
+                        true, Outcome.FORWARDED_IN, nowNanos);
             }
             case ConnFlags.TUNNEL:
                 return tunnel(cp, buffer, offset, nowNanos);
@@ -403,7 +403,7 @@ public final class PacketProcessor {
                     return ttl;
                 }
                 decrementTtl(buffer, f);
-                return route(buffer, offset, f.ipVersion, f.dstHi, f.dstLo, false, Outcome.FORWARDED_IN, nowNanos);
+                return route(buffer, offset, f.ipVersion, f.dstHi, f.dstLo, -1, false, Outcome.FORWARDED_IN, nowNanos);
             }
             default:
                 // LOCALNODE: the host's own stack serves the connection (the VIP must be configured
@@ -413,14 +413,15 @@ public final class PacketProcessor {
     }
 
     /**
-     * Sends the parsed packet (in place) towards target, which routing turns into a next hop.
+     * Sends the parsed packet (in place) towards target, which routing turns into a next hop;
+     * destId names the real server the target is (its next hop is cached per destination), or -1.
      * A packet longer than the egress MTU gets ICMP "fragmentation needed" / "packet too big" when
      * it may not be fragmented (DF, or IPv6), else is fragmented, as the kernel's output path does.
      */
-    private Outcome route(MutableDirectBuffer buffer, int offset, int af, long targetHi, long targetLo,
+    private Outcome route(MutableDirectBuffer buffer, int offset, int af, long targetHi, long targetLo, int destId,
             boolean towardsRealServer, Outcome success, long nowNanos) {
         ParsedFrame f = frame;
-        if (!egress.route(af, targetHi, targetLo)) {
+        if (!egress.routeToDestination(destId, af, targetHi, targetLo)) {
             return Outcome.NO_ROUTE;
         }
         int ipLength = f.l3End - f.l3Offset;
@@ -481,7 +482,7 @@ public final class PacketProcessor {
         }
         long rsHi = table.daddrHi(cp);
         long rsLo = table.daddrLo(cp);
-        if (!egress.route(outerAf, rsHi, rsLo)) {
+        if (!egress.routeToDestination(table.destId(cp), outerAf, rsHi, rsLo)) {
             return Outcome.NO_ROUTE;
         }
         Port port = egress.port(egress.lastHop().port);
@@ -583,7 +584,7 @@ public final class PacketProcessor {
             natIcmp(buffer, cp, true);
             decrementTtl(buffer, f);
             traffic.out(table.destId(cp), f.l3End - f.l3Offset);
-            return route(buffer, offset, f.ipVersion, f.dstHi, f.dstLo, false, Outcome.FORWARDED_ICMP, nowNanos);
+            return route(buffer, offset, f.ipVersion, f.dstHi, f.dstLo, -1, false, Outcome.FORWARDED_ICMP, nowNanos);
         }
         // ip_vs_in_icmp: from the client's side about a packet the director sent (VIP -> client).
         cp = table.lookupIn(q.protocol, q.ipVersion, q.dstHi, q.dstLo, q.dstPort, q.srcHi, q.srcLo, q.srcPort);
@@ -602,7 +603,7 @@ public final class PacketProcessor {
             }
             natIcmp(buffer, cp, false);
             decrementTtl(buffer, f);
-            return route(buffer, offset, f.ipVersion, table.daddrHi(cp), table.daddrLo(cp), true,
+            return route(buffer, offset, f.ipVersion, table.daddrHi(cp), table.daddrLo(cp), table.destId(cp), true,
                     Outcome.FORWARDED_ICMP, nowNanos);
         }
         // DR, tunnel, bypass: the error goes to the real server unchanged, by the connection's method.
@@ -642,7 +643,7 @@ public final class PacketProcessor {
                 return Outcome.ICMP_CONSUMED;
             }
             int mtu = info & 0xFFFF;
-            if (egress.route(4, table.daddrHi(cp), table.daddrLo(cp))) {
+            if (egress.routeToDestination(table.destId(cp), 4, table.daddrHi(cp), table.daddrLo(cp))) {
                 mtu = Math.min(mtu == 0 ? Integer.MAX_VALUE : mtu, egress.lastMtu());
             }
             if (mtu > MIN_TUNNEL_MTU + IPV4_HEADER) {

@@ -16,8 +16,10 @@ public final class StaticNeighbours implements NeighbourCache {
     private long[] v6Lo = new long[0];
     private long[] v6Mac = new long[0];
     private long misses;
+    private long generation;
 
     public StaticNeighbours put(int af, long hi, long lo, long mac) {
+        generation++;
         if (af == 4) {
             ipv4.put(lo, mac);
             return this;
@@ -49,6 +51,12 @@ public final class StaticNeighbours implements NeighbourCache {
             }
         }
         return UNRESOLVED;
+    }
+
+    /** Moves with every {@link #put}; fill before the shard runs, the count is not published across threads. */
+    @Override
+    public long generation() {
+        return generation;
     }
 
     @Override

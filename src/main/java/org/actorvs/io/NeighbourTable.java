@@ -132,6 +132,11 @@ public final class NeighbourTable implements NeighbourCache {
     private final ArpFrames frames = new ArpFrames();
     private final UnsafeBuffer frame = new UnsafeBuffer(new byte[ArpFrames.MAX_LENGTH]);
     private volatile Snapshot snapshot = new Snapshot(MIN_SNAPSHOT);
+    /**
+     * Bumped after each published snapshot and after each tick that cleared use marks: shards that
+     * cache MACs look again then, which both picks up changes and sets the marks anew.
+     */
+    private volatile long generation;
     private boolean dirty;
     private long reachableNanos;
     private long nextRedraw = Long.MIN_VALUE;
@@ -183,6 +188,11 @@ public final class NeighbourTable implements NeighbourCache {
             }
             i = (i + 1) & s.mask;
         }
+    }
+
+    @Override
+    public long generation() {
+        return generation;
     }
 
     @Override
@@ -371,11 +381,13 @@ public final class NeighbourTable implements NeighbourCache {
     /** Copies the shards' use marks into the entries; a used STALE entry goes to DELAY (neigh_event_send()). */
     private void harvestUse(long now) {
         final Snapshot s = snapshot;
+        boolean cleared = false;
         for (int i = 0; i <= s.mask; i++) {
             if ((int) USED.getOpaque(s.used, i) == 0) {
                 continue;
             }
             USED.setOpaque(s.used, i, 0);
+            cleared = true;
             final Entry e = entries.get(s.keys[i]);
             if (e == null) {
                 continue;
@@ -385,6 +397,9 @@ public final class NeighbourTable implements NeighbourCache {
                 e.state = State.DELAY;
                 e.deadline = now + params.delayProbeNanos();
             }
+        }
+        if (cleared) {
+            generation++;
         }
     }
 
@@ -499,6 +514,7 @@ public final class NeighbourTable implements NeighbourCache {
         }
         carryUseMarks(snapshot, s);
         snapshot = s;
+        generation++;
         dirty = false;
     }
 

@@ -225,6 +225,24 @@ class NeighbourTableTest {
         }
     }
 
+    @Test
+    void generationMovesWhenAMacIsPublished() {
+        long before = table.generation();
+        resolve(0);
+        assertTrue(table.generation() != before);
+    }
+
+    @Test
+    void generationMovesAfterATickThatCollectedUseMarksOnly() {
+        resolve(0);
+        long idle = table.generation();
+        table.tick(SECOND / 10, out);
+        assertEquals(idle, table.generation(), "nothing was used, nothing to report again");
+        table.mac(4, 0, RS);
+        table.tick(SECOND / 5, out);
+        assertTrue(table.generation() != idle, "a cached MAC must be looked up again to mark its use");
+    }
+
     private void resolve(long now) {
         table.resolutionNeeded(4, 0, RS, 0);
         table.tick(now, out);

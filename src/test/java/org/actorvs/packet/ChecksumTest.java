@@ -41,6 +41,44 @@ class ChecksumTest {
     }
 
     @Test
+    void sumsLikeTheWordByWordDefinitionAtEveryOffsetAndLength() {
+        final Random random = new Random(11);
+        final byte[] bytes = new byte[96];
+        final UnsafeBuffer heap = new UnsafeBuffer(bytes);
+        final UnsafeBuffer direct = new UnsafeBuffer(java.nio.ByteBuffer.allocateDirect(bytes.length));
+        for (int round = 0; round < 50; round++) {
+            random.nextBytes(bytes);
+            if (round % 5 == 0) {
+                java.util.Arrays.fill(bytes, round % 10 == 0 ? (byte) 0xFF : 0);
+            }
+            direct.putBytes(0, bytes);
+            for (int offset = 0; offset < 9; offset++) {
+                for (int length = 0; length <= bytes.length - offset; length++) {
+                    final int initial = random.nextInt();
+                    final int expected = referenceSum(bytes, offset, length, initial);
+                    assertEquals(expected, Checksum.fold(Checksum.sum(heap, offset, length, initial)),
+                            "offset " + offset + " length " + length);
+                    assertEquals(expected, Checksum.fold(Checksum.sum(direct, offset, length, initial)));
+                }
+            }
+        }
+    }
+
+    /** RFC 1071 as written: 16-bit big-endian words, an odd last byte padded, end-around carry. */
+    private static int referenceSum(byte[] b, int offset, int length, int initial) {
+        long acc = initial & 0xFFFF_FFFFL;
+        for (int i = 0; i < length; i += 2) {
+            final int hi = b[offset + i] & 0xFF;
+            final int lo = i + 1 < length ? b[offset + i + 1] & 0xFF : 0;
+            acc += hi << 8 | lo;
+        }
+        while ((acc >>> 16) != 0) {
+            acc = (acc & 0xFFFF) + (acc >>> 16);
+        }
+        return (int) acc;
+    }
+
+    @Test
     void computesTheChecksumsWiresharkCalledCorrect() {
         final UnsafeBuffer syn = Frames.buffer(Frames.TCP_SYN);
         assertEquals(0x26e9, Checksum.ipv4Header(syn, 14));
