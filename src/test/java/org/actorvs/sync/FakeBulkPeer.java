@@ -126,6 +126,11 @@ public final class FakeBulkPeer implements AutoCloseable {
                 .put(clientNonce).put(BulkTransfer.mac(key, serverNonce, clientNonce)).array();
     }
 
+    /** A mac as either side computes it: HMAC-SHA256(key, first || second). */
+    public static byte[] proof(byte[] key, byte[] first, byte[] second) {
+        return BulkTransfer.mac(key, first, second);
+    }
+
     /** The client nonce of an AUTH payload. */
     public static byte[] clientNonce(byte[] auth) {
         byte[] n = new byte[BulkTransfer.NONCE_LENGTH];
