@@ -431,6 +431,19 @@ public final class Director implements AutoCloseable {
         }
     }
 
+    /**
+     * sync.bulk at start, in one call: serve the table when {@code listen} is set, pull a peer's
+     * when {@code peers} are, then make a {@link Vrrp#held() held} VRRP instance eligible, whatever
+     * the pull's outcome. Call it after the services are applied, so pulled connections find
+     * their destinations.
+     */
+    public CompletionStage<BulkResult> startBulk(BulkConfig config, int threshold) throws IOException {
+        if (config.listen().isPresent()) {
+            serveBulk(config);
+        }
+        return bulkSync(config, threshold).whenComplete((result, failure) -> eligible());
+    }
+
     /** Lets a VRRP instance created {@link Vrrp#held() held} join its virtual router; else nothing. */
     public void eligible() {
         if (vrrp != null) {

@@ -109,7 +109,7 @@ public final class BulkClient {
                     BulkTransfer.ACCEPT_MAC_OFFSET)) {
                 throw new Refused(Failure.AUTH_FAILED, "the server's proof does not match our key");
             }
-            return receiveTable(link, peer);
+            return receiveTable(link, peer, new BulkTransfer.Transcript(key, serverNonce, clientNonce));
         } catch (java.io.IOException e) {
             // closing the link failed after the transfer: what was received is still whole
             throw new Refused(Failure.IO, e.getMessage());
@@ -137,7 +137,7 @@ public final class BulkClient {
         return nonce;
     }
 
-    private Table receiveTable(Link link, InetSocketAddress peer) throws Refused {
+    private Table receiveTable(Link link, InetSocketAddress peer, BulkTransfer.Transcript transcript) throws Refused {
         final SyncMessageDecoder decoder = new SyncMessageDecoder(0);
         final List<byte[]> messages = new ArrayList<>();
         long entries = 0;
@@ -155,6 +155,10 @@ public final class BulkClient {
                     throw new Refused(Failure.COUNT, "END says " + claimed + " entries in " + claimedMessages
                             + " messages, " + entries + " in " + messages.size() + " arrived");
                 }
+                if (!BulkTransfer.macEquals(transcript.finish(entries, messages.size()), in,
+                        BulkTransfer.END_MAC_OFFSET)) {
+                    throw new Refused(Failure.AUTH_FAILED, "the table's mac does not match: altered on the way");
+                }
                 return new Table(peer, messages, entries);
             }
             if (type != BulkTransfer.MESSAGE) {
@@ -171,6 +175,7 @@ public final class BulkClient {
             }
             final byte[] message = new byte[length];
             in.getBytes(0, message);
+            transcript.message(message);
             messages.add(message);
         }
     }

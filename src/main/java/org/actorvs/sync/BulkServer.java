@@ -164,14 +164,17 @@ public final class BulkServer implements AutoCloseable {
         link.send(BulkTransfer.ACCEPT, BulkTransfer.mac(key, clientNonce, serverNonce));
 
         final List<byte[]> messages = take(deadline);
+        final BulkTransfer.Transcript transcript = new BulkTransfer.Transcript(key, serverNonce, clientNonce);
         final V1HeaderFlyweight header = new V1HeaderFlyweight();
         long entries = 0;
         for (byte[] m : messages) {
             entries += header.wrap(new UnsafeBuffer(m), 0).count();
+            transcript.message(m);
             link.send(BulkTransfer.MESSAGE, m);
         }
         out.putLong(at + BulkTransfer.END_ENTRIES_OFFSET, entries, ByteOrder.BIG_ENDIAN);
         out.putInt(at + BulkTransfer.END_MESSAGES_OFFSET, messages.size(), ByteOrder.BIG_ENDIAN);
+        out.putBytes(at + BulkTransfer.END_MAC_OFFSET, transcript.finish(entries, messages.size()));
         link.send(BulkTransfer.END, BulkTransfer.END_LENGTH);
         LOG.info("bulk sync: sent {} connections in {} messages to {}", entries, messages.size(), link.remote());
     }

@@ -28,9 +28,10 @@ import org.agrona.concurrent.UnsafeBuffer;
  * client → server  AUTH    flags:u8 (bit 0 KEYED)  nonce[32]  mac[32] = HMAC-SHA256(key, server nonce || client nonce)
  * server → client  ACCEPT  mac[32] = HMAC-SHA256(key, client nonce || server nonce)
  * server → client  MESSAGE one v1 sync message (header and entries, as SyncMessageEncoder builds it), repeated
- * server → client  END     entries:u64  messages:u32
+ * server → client  END     entries:u64  messages:u32  mac[32] = HMAC-SHA256(key, server nonce || client nonce
+ *                                                     || every MESSAGE payload || entries || messages)
  * </pre>
- * Without a key both macs are zeros. Either side refuses (closes the connection) when the other's
+ * Without a key every mac is zeros. Either side refuses (closes the connection) when the other's
  * KEYED flag differs from its own, when a mac is wrong, or on any frame it does not expect: the
  * authentication is mutual, and a keyed client never takes a table from an unkeyed server.
  *
@@ -79,7 +80,8 @@ public final class BulkTransfer {
 
     public static final int END_ENTRIES_OFFSET = 0;
     public static final int END_MESSAGES_OFFSET = 8;
-    public static final int END_LENGTH = 12;
+    public static final int END_MAC_OFFSET = 12;
+    public static final int END_LENGTH = END_MAC_OFFSET + MAC_LENGTH;
 
     /** Why a transfer did not complete; each is counted by the side that saw it. */
     public enum Failure {
@@ -95,7 +97,7 @@ public final class BulkTransfer {
         OVERSIZED,
         /** One side has a key and the other not. */
         KEY_MISMATCH,
-        /** The peer's mac is wrong: another key. */
+        /** A mac is wrong: the peer has another key, or the table was altered on the way. */
         AUTH_FAILED,
         /** An unkeyed client from outside loopback while the server is not insecure. */
         UNAUTHENTICATED_REMOTE,
@@ -128,18 +130,62 @@ public final class BulkTransfer {
 
     /** HMAC-SHA256 of {@code first || second}; a zero mac without a key. */
     static byte[] mac(byte[] key, byte[] first, byte[] second) {
-        if (key == null) {
+        Mac mac = hmac(key);
+        if (mac == null) {
             return new byte[MAC_LENGTH];
+        }
+        mac.update(first);
+        mac.update(second);
+        return mac.doFinal();
+    }
+
+    /** An HMAC-SHA256 keyed with {@code key}, null without a key. */
+    private static Mac hmac(byte[] key) {
+        if (key == null) {
+            return null;
         }
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            mac.update(first);
-            mac.update(second);
-            return mac.doFinal();
+            return mac;
         } catch (GeneralSecurityException e) {
             // every Java platform has HmacSHA256 (Mac's javadoc): not reachable on a conforming JVM
             throw new IllegalStateException("HmacSHA256 unavailable", e);
+        }
+    }
+
+    /**
+     * The mac END carries: HMAC-SHA256(key, server nonce || client nonce || every MESSAGE payload
+     * in order || END's entries and messages fields), so a table altered or cut on the way after
+     * the handshake is refused, not only an impostor at the handshake. Zeros without a key.
+     */
+    static final class Transcript {
+        private final Mac mac;
+        private final byte[] counts = new byte[END_MAC_OFFSET];
+
+        Transcript(byte[] key, byte[] serverNonce, byte[] clientNonce) {
+            this.mac = hmac(key);
+            if (mac != null) {
+                mac.update(serverNonce);
+                mac.update(clientNonce);
+            }
+        }
+
+        void message(byte[] message) {
+            if (mac != null) {
+                mac.update(message);
+            }
+        }
+
+        byte[] finish(long entries, int messages) {
+            if (mac == null) {
+                return new byte[MAC_LENGTH];
+            }
+            UnsafeBuffer b = new UnsafeBuffer(counts);
+            b.putLong(END_ENTRIES_OFFSET, entries, ByteOrder.BIG_ENDIAN);
+            b.putInt(END_MESSAGES_OFFSET, messages, ByteOrder.BIG_ENDIAN);
+            mac.update(counts);
+            return mac.doFinal();
         }
     }
 

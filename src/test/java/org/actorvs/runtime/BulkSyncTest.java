@@ -99,7 +99,7 @@ class BulkSyncTest {
                     Duration.ofSeconds(10), false));
             starting.apply(config.services(), config.drainTimeout());
 
-            BulkResult result = starting.bulkSync(pullFrom(server.address(), Duration.ofSeconds(20)), THRESHOLD)
+            BulkResult result = starting.startBulk(pullFrom(server.address(), Duration.ofSeconds(20)), THRESHOLD)
                     .toCompletableFuture().join();
 
             assertEquals(BulkResult.Outcome.SYNCED, result.outcome(), result.failures().toString());

@@ -132,6 +132,32 @@ class BulkTransferTest {
     }
 
     @Test
+    void aTableAlteredAfterTheHandshakeIsRefusedByItsMac() throws Exception {
+        byte[] altered = TABLE.get(0).clone();
+        // another destination port for the first entry: still a valid sync message
+        altered[V1HeaderFlyweight.LENGTH + V1EntryFlyweight.DPORT_OFFSET] ^= 1;
+        FakeBulkPeer f = fake(c -> {
+            byte[] nonce = new byte[BulkTransfer.NONCE_LENGTH];
+            FakeBulkPeer.send(c, BulkTransfer.HELLO, FakeBulkPeer.hello(true, nonce));
+            byte[] clientNonce = FakeBulkPeer.clientNonce(FakeBulkPeer.receive(c, BulkTransfer.AUTH));
+            FakeBulkPeer.send(c, BulkTransfer.ACCEPT, BulkTransfer.mac(KEY, clientNonce, nonce));
+            // the mac the real server computed over the table it sent; the client gets another table
+            BulkTransfer.Transcript t = new BulkTransfer.Transcript(KEY, nonce, clientNonce);
+            t.message(TABLE.get(0));
+            byte[] end = FakeBulkPeer.end(255, 1);
+            System.arraycopy(t.finish(255, 1), 0, end, BulkTransfer.END_MAC_OFFSET, BulkTransfer.MAC_LENGTH);
+            FakeBulkPeer.send(c, BulkTransfer.MESSAGE, altered);
+            FakeBulkPeer.send(c, BulkTransfer.END, end);
+            assertTrue(FakeBulkPeer.closedByPeer(c));
+        });
+        BulkResult r = pull(KEY, f.address());
+        assertEquals(Failure.AUTH_FAILED, failureOf(r));
+        assertTrue(r.failures().get(0).contains("altered"), r.failures().toString());
+        assertTrue(applied.isEmpty());
+        f.join();
+    }
+
+    @Test
     void aClientWithoutAKeyIsRefusedByAKeyedServerAndSaysWhy() throws IOException {
         BulkServer s = server(KEY);
         assertEquals(Failure.KEY_MISMATCH, failureOf(pull(null, s.address())));

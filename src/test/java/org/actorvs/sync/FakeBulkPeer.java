@@ -145,6 +145,7 @@ public final class FakeBulkPeer implements AutoCloseable {
         return n;
     }
 
+    /** An unkeyed END (zero mac). */
     public static byte[] end(long entries, int messages) {
         return ByteBuffer.allocate(BulkTransfer.END_LENGTH).putLong(entries).putInt(messages).array();
     }
