@@ -74,6 +74,13 @@ class BulkTransferTest {
         return f;
     }
 
+    /** A loopback port nobody listens on (bound once, then released). */
+    private static InetSocketAddress closedPort() throws IOException {
+        try (ServerSocketChannel probe = ServerSocketChannel.open().bind(ANY_LOOPBACK)) {
+            return (InetSocketAddress) probe.getLocalAddress();
+        }
+    }
+
     private static Failure failureOf(BulkResult r) {
         assertEquals(1, r.failures().size(), r.failures().toString());
         for (Failure f : Failure.values()) {
@@ -253,10 +260,7 @@ class BulkTransferTest {
 
     @Test
     void aClosedPortCountsAsNoPeer() throws IOException {
-        InetSocketAddress closed;
-        try (ServerSocketChannel probe = ServerSocketChannel.open().bind(ANY_LOOPBACK)) {
-            closed = (InetSocketAddress) probe.getLocalAddress();
-        }
+        InetSocketAddress closed = closedPort();
         BulkResult r = pull(KEY, closed);
         assertEquals(BulkResult.Outcome.NO_PEER, r.outcome());
         assertEquals(Failure.CONNECT, failureOf(r));
@@ -278,10 +282,7 @@ class BulkTransferTest {
 
     @Test
     void theNextPeerIsTriedWhenTheFirstDoesNotAnswer() throws IOException {
-        InetSocketAddress closed;
-        try (ServerSocketChannel probe = ServerSocketChannel.open().bind(ANY_LOOPBACK)) {
-            closed = (InetSocketAddress) probe.getLocalAddress();
-        }
+        InetSocketAddress closed = closedPort();
         BulkServer s = server(KEY);
         BulkResult r = pull(KEY, closed, s.address());
         assertEquals(BulkResult.Outcome.SYNCED, r.outcome());
