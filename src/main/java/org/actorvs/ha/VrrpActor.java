@@ -38,7 +38,7 @@ public final class VrrpActor {
     /** Leave the virtual router (priority-0 advert if master) and stay in Initialize. */
     public enum Shutdown implements Command { INSTANCE }
 
-    /** Join the virtual router again after a {@link Shutdown}. */
+    /** Join the virtual router again after a {@link Shutdown}, or for the first time when created held. */
     public enum Startup implements Command { INSTANCE }
 
     public record GetStatus(ActorRef<Status> replyTo) implements Command {
@@ -69,9 +69,22 @@ public final class VrrpActor {
      */
     public static Behavior<Command> create(VrrpConfig config, Port port, FrameSink out, ActorRef<ArpActor.Command> arp,
             ActorRef<RoleChanged> listener, LongSupplier clock) {
+        return create(config, port, out, arp, listener, clock, false);
+    }
+
+    /**
+     * As {@link #create(VrrpConfig, Port, FrameSink, ActorRef, ActorRef, LongSupplier)}, but with
+     * {@code held} the instance stays in Initialize (neither advertising nor preempting, holding no
+     * VIP) until it is told {@link Startup}: a starting director first pulls a running peer's
+     * connection table (sync.bulk), so that taking the VIPs back loses no connection.
+     */
+    public static Behavior<Command> create(VrrpConfig config, Port port, FrameSink out, ActorRef<ArpActor.Command> arp,
+            ActorRef<RoleChanged> listener, LongSupplier clock, boolean held) {
         Behavior<Command> vrrp = Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
             final Shell shell = new Shell(new VrrpInstance(port, config, out), arp, listener, clock, timers);
-            shell.apply(shell.instance.startup(clock.getAsLong()));
+            if (!held) {
+                shell.apply(shell.instance.startup(clock.getAsLong()));
+            }
             return shell.behavior(ctx);
         }));
         return Behaviors.supervise(vrrp).onFailure(SupervisorStrategy.resume());

@@ -1,5 +1,6 @@
 package org.actorvs.runtime;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -34,6 +35,10 @@ import org.actorvs.service.Schedule;
 import org.actorvs.service.ServiceKey;
 import org.actorvs.service.ScheduleUpdate;
 import org.actorvs.service.ServiceTable;
+import org.actorvs.sync.BulkClient;
+import org.actorvs.sync.BulkConfig;
+import org.actorvs.sync.BulkResult;
+import org.actorvs.sync.BulkServer;
 import org.actorvs.sync.SyncApplier;
 import org.agrona.DirectBuffer;
 import org.apache.pekko.Done;
@@ -115,9 +120,13 @@ public final class Director implements AutoCloseable {
 
     /**
      * A VRRP instance on one port: the elected master holds the instance's virtual addresses (the
-     * VIPs, and for NAT the real servers' gateway), the backup gives them up.
+     * VIPs, and for NAT the real servers' gateway), the backup gives them up. {@code held}: the
+     * instance waits in Initialize for {@link #eligible()} (after {@link #bulkSync}).
      */
-    public record Vrrp(VrrpConfig config, int port) {
+    public record Vrrp(VrrpConfig config, int port, boolean held) {
+        public Vrrp(VrrpConfig config, int port) {
+            this(config, port, false);
+        }
     }
 
     /** What applying a rule set did. */
@@ -180,7 +189,7 @@ public final class Director implements AutoCloseable {
                                 return Behaviors.same();
                             }).build(), "vrrp-roles");
                     vrrpRef = ctx.spawn(VrrpActor.create(link.vrrp().config(), setup.ports().get(link.vrrp().port()),
-                            vrrpInjector, arp, roles, System::nanoTime), "vrrp");
+                            vrrpInjector, arp, roles, System::nanoTime, link.vrrp().held()), "vrrp");
                 }
             }
             ActorRef<SyncActor.Command> sync = ctx.spawn(SyncActor.create(refs), "sync");
@@ -350,6 +359,95 @@ public final class Director implements AutoCloseable {
         for (ActorRef<PacketShard.Command> s : shards) {
             AskPattern.<PacketShard.Command, Done>ask(s, PacketShard.FlushSync::new, ASK_TIMEOUT, system.scheduler())
                     .toCompletableFuture().join();
+        }
+    }
+
+    /**
+     * Serves this director's whole connection table to starting peers on {@code config.listen()}
+     * (sync.bulk); the server closes with the director.
+     */
+    public BulkServer serveBulk(BulkConfig config) throws IOException {
+        BulkServer server = new BulkServer(config, this::syncSnapshot);
+        attach(server);
+        return server;
+    }
+
+    /** Every shard's table as v1 sync messages, each snapshotted on its shard's own thread. */
+    private CompletionStage<List<byte[]>> syncSnapshot() {
+        List<CompletableFuture<List<byte[]>>> all = new ArrayList<>();
+        for (ActorRef<PacketShard.Command> s : shards) {
+            all.add(AskPattern.<PacketShard.Command, List<byte[]>>ask(s, PacketShard.DumpSync::new, ASK_TIMEOUT,
+                    system.scheduler()).toCompletableFuture());
+        }
+        return CompletableFuture.allOf(all.toArray(new CompletableFuture[0])).thenApply(v -> {
+            List<byte[]> out = new ArrayList<>();
+            all.forEach(f -> out.addAll(f.join()));
+            return out;
+        });
+    }
+
+    /**
+     * Pulls the whole connection table of the first of {@code config.peers()} that gives it, on a
+     * thread of its own, and applies it to the owning shards as the sync backup applies entries
+     * (in_pkts = {@code threshold}, sync_threshold). Completes (never exceptionally) once the
+     * table is applied, or when no peer gave one within {@code config.timeout()}: then this
+     * director may take the VIPs, e.g. {@code bulkSync(bulk, t).thenRun(director::eligible)}.
+     */
+    public CompletionStage<BulkResult> bulkSync(BulkConfig config, int threshold) {
+        if (!config.pulls()) {
+            return CompletableFuture.completedFuture(BulkResult.notConfigured());
+        }
+        CompletableFuture<BulkResult> result = new CompletableFuture<>();
+        long capacity = (long) setup.tableCapacity() * shards.size();
+        Thread t = new Thread(() -> {
+            try {
+                result.complete(new BulkClient(config.key(), capacity).pull(config.peers(), config.timeout(),
+                        (messages, deadline) -> applyBulk(messages, threshold, deadline)));
+            } catch (RuntimeException e) {
+                result.complete(new BulkResult(BulkResult.Outcome.FAILED, null, 0, 0, config.timeout(),
+                        List.of(e.toString())));
+            }
+        }, "bulk-sync-client");
+        t.setDaemon(true);
+        t.start();
+        return result;
+    }
+
+    private void applyBulk(List<byte[]> messages, int threshold, long deadlineNanos) {
+        int count = shards.size();
+        List<List<byte[]>> byShard = BulkClient.byShard(messages, count, (hi, lo) -> FrameDispatcher.shardOf(hi, lo, count));
+        long now = System.nanoTime();
+        Duration left = Duration.ofNanos(Math.max(1_000_000, deadlineNanos - now));
+        List<CompletableFuture<Integer>> all = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            List<byte[]> mine = byShard.get(i);
+            all.add(AskPattern.<PacketShard.Command, Integer>ask(shards.get(i),
+                    r -> new PacketShard.ApplyBulk(mine, threshold, now, r), left, system.scheduler())
+                    .toCompletableFuture());
+        }
+        int refused = all.stream().mapToInt(CompletableFuture::join).sum();
+        if (refused > 0) {
+            throw new IllegalStateException(refused + " routed bulk messages refused by the shards");
+        }
+    }
+
+    /**
+     * sync.bulk at start, in one call: serve the table when {@code listen} is set, pull a peer's
+     * when {@code peers} are, then make a {@link Vrrp#held() held} VRRP instance eligible, whatever
+     * the pull's outcome. Call it after the services are applied, so pulled connections find
+     * their destinations.
+     */
+    public CompletionStage<BulkResult> startBulk(BulkConfig config, int threshold) throws IOException {
+        if (config.listen().isPresent()) {
+            serveBulk(config);
+        }
+        return bulkSync(config, threshold).whenComplete((result, failure) -> eligible());
+    }
+
+    /** Lets a VRRP instance created {@link Vrrp#held() held} join its virtual router; else nothing. */
+    public void eligible() {
+        if (vrrp != null) {
+            vrrp.tell(VrrpActor.Startup.INSTANCE);
         }
     }
 

@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.actorvs.service.ServiceTable;
 import org.actorvs.sync.SyncMaster;
 import org.actorvs.sync.SyncSettings;
+import org.actorvs.sync.SyncStatus;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -22,8 +23,10 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * are (frame failures are already caught and counted by the core).
  */
 public final class PacketShard {
+    private static final int OK = SyncStatus.OK.code();
+
     public sealed interface Command permits Frames, Tick, ClockTick, ServicesChanged, GetStats, GetMetrics,
-            ListConnections, StartSyncMaster, StopSyncMaster, FlushSync, ApplySync {
+            ListConnections, StartSyncMaster, StopSyncMaster, FlushSync, ApplySync, DumpSync, ApplyBulk {
     }
 
     /**
@@ -70,6 +73,18 @@ public final class PacketShard {
 
     /** A sync backup's entries for this shard's clients, as one v1 message. */
     public record ApplySync(byte[] message, int threshold, long nowNanos) implements Command {
+    }
+
+    /** The whole table as v1 sync messages, snapshotted on the shard's own thread (a bulk transfer). */
+    public record DumpSync(ActorRef<List<byte[]>> replyTo) implements Command {
+    }
+
+    /**
+     * A bulk transfer's v1 messages for this shard's clients; the reply, once all are applied, is
+     * how many the shard refused (0 unless they were not what the bulk client validated).
+     */
+    public record ApplyBulk(List<byte[]> messages, int threshold, long nowNanos, ActorRef<Integer> replyTo)
+            implements Command {
     }
 
     private PacketShard() {
@@ -139,6 +154,18 @@ public final class PacketShard {
                     })
                     .onMessage(ApplySync.class, m -> {
                         core.applySync(m.message(), m.threshold(), m.nowNanos());
+                        return Behaviors.same();
+                    })
+                    .onMessage(DumpSync.class, m -> {
+                        m.replyTo().tell(core.dumpSync());
+                        return Behaviors.same();
+                    })
+                    .onMessage(ApplyBulk.class, m -> {
+                        int refused = 0;
+                        for (byte[] message : m.messages()) {
+                            refused += core.applySync(message, m.threshold(), m.nowNanos()) == OK ? 0 : 1;
+                        }
+                        m.replyTo().tell(refused);
                         return Behaviors.same();
                     })
                     .onMessage(ListConnections.class, m -> {

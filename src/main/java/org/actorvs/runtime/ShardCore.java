@@ -18,6 +18,7 @@ import org.actorvs.sync.SyncMessageDecoder;
 import org.actorvs.sync.SyncMessageEncoder;
 import org.actorvs.sync.SyncPolicy;
 import org.actorvs.sync.SyncSettings;
+import org.actorvs.sync.TableSnapshot;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -165,6 +166,11 @@ public final class ShardCore {
 
     private void applyEntry(SyncEntry entry) {
         syncApplier.apply(entry, applyThreshold, applyNow);
+    }
+
+    /** Every connection a master would send, as v1 messages (a bulk transfer's share of this shard). */
+    public List<byte[]> dumpSync() {
+        return TableSnapshot.messages(table, services, processor.apps() == null ? null : processor.apps().seq(), 0);
     }
 
     public SyncApplier syncApplier() {

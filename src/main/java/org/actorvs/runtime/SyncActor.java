@@ -7,13 +7,13 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
 
+import org.actorvs.sync.EntryRouter;
 import org.actorvs.sync.MulticastSyncReceiver;
 import org.actorvs.sync.MulticastSyncSender;
 import org.actorvs.sync.SyncDaemon;
 import org.actorvs.sync.SyncEntry;
 import org.actorvs.sync.SyncLimits;
 import org.actorvs.sync.SyncMessageDecoder;
-import org.actorvs.sync.SyncMessageEncoder;
 import org.actorvs.sync.SyncSender;
 import org.actorvs.sync.SyncSettings;
 import org.actorvs.sync.SyncStatus;
@@ -127,11 +127,11 @@ public final class SyncActor extends AbstractBehavior<SyncActor.Command> {
     private MulticastSyncReceiver receiver;
     private SyncMessageDecoder decoder;
     private int threshold;
-    private final SyncMessageEncoder[] perShard;
+    private final EntryRouter router;
     private final SyncMessageDecoder.EntryHandler route = new SyncMessageDecoder.EntryHandler() {
         @Override
         public void onEntry(SyncEntry entry) {
-            routeEntry(entry);
+            router.route(entry);
         }
 
         @Override
@@ -142,7 +142,6 @@ public final class SyncActor extends AbstractBehavior<SyncActor.Command> {
     private long routeNow;
     private long received;
     private final long[] rejected = new long[SyncStatus.COUNT];
-    private long routed;
     private long skipped;
     private final LogGate rejectLog = new LogGate();
 
@@ -151,11 +150,9 @@ public final class SyncActor extends AbstractBehavior<SyncActor.Command> {
         super(context);
         this.timers = timers;
         this.shards = List.copyOf(shards);
-        this.perShard = new SyncMessageEncoder[shards.size()];
-        for (int i = 0; i < perShard.length; i++) {
-            // entries of one datagram re-encoded: v0 entries grow in v1, so allow a whole datagram's worth
-            perShard[i] = new SyncMessageEncoder(1, 0, SyncLimits.MAX_DATAGRAM);
-        }
+        final int count = shards.size();
+        this.router = new EntryRouter(count, (hi, lo) -> FrameDispatcher.shardOf(hi, lo, count),
+                (shard, message) -> this.shards.get(shard).tell(new PacketShard.ApplySync(message, threshold, routeNow)));
     }
 
     public static Behavior<Command> create(List<ActorRef<PacketShard.Command>> shards) {
@@ -183,7 +180,7 @@ public final class SyncActor extends AbstractBehavior<SyncActor.Command> {
                 .onMessage(Datagram.class, this::datagram)
                 .onMessage(GetStats.class, m -> {
                     m.replyTo().tell(new Stats(masterDaemon != null, backupDaemon != null, sent, dropped, sendErrors,
-                            received, rejected.clone(), routed, skipped));
+                            received, rejected.clone(), router.routed(), skipped));
                     return this;
                 })
                 .onSignal(PostStop.class, s -> {
@@ -340,30 +337,8 @@ public final class SyncActor extends AbstractBehavior<SyncActor.Command> {
             }
             return this;
         }
-        for (int i = 0; i < perShard.length; i++) {
-            handOver(i);
-        }
+        router.flush();
         return this;
-    }
-
-    private void routeEntry(SyncEntry entry) {
-        int shard = FrameDispatcher.shardOf(entry.caddrHi(), entry.caddrLo(), shards.size());
-        if (!perShard[shard].append(entry)) {
-            handOver(shard);
-            perShard[shard].append(entry);
-        }
-        routed++;
-    }
-
-    private void handOver(int shard) {
-        SyncMessageEncoder e = perShard[shard];
-        if (e.isEmpty()) {
-            return;
-        }
-        byte[] message = new byte[e.length()];
-        e.buffer().getBytes(0, message);
-        e.reset();
-        shards.get(shard).tell(new PacketShard.ApplySync(message, threshold, routeNow));
     }
 
     private static void close(AutoCloseable closeable, String failure) {

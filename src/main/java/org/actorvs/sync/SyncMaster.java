@@ -4,7 +4,6 @@ import org.actorvs.app.SeqAdjustments;
 import org.actorvs.conn.ConnFlags;
 import org.actorvs.conn.ConnectionTable;
 import org.actorvs.service.ServiceTable;
-import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * One shard's side of a sync master: the kernel's ip_vs_sync_conn() (v1) and ip_vs_sync_conn_v0()
@@ -27,8 +26,7 @@ public final class SyncMaster {
     private final SyncPolicy policy;
     private final SyncMessageEncoder encoder;
     private final Sink sink;
-    private final SyncEntry entry = new SyncEntry();
-    private final UnsafeBuffer peScratch = new UnsafeBuffer(new byte[OptionFlyweight.PE_DATA_MAX_LENGTH]);
+    private final ConnectionEntries filler = new ConnectionEntries();
     private final int threshold;
     private final long flushNanos;
     private ServiceTable services = ServiceTable.EMPTY;
@@ -80,8 +78,8 @@ public final class SyncMaster {
             final boolean onePacket = (flags & ConnFlags.ONE_PACKET) != 0;
             if (v1) {
                 if (!onePacket && policy.needed(table, c, count, nowNanos)) {
-                    // "SYNC, connection pe_data invalid": engine data without a destination ends the walk
-                    if (table.peDataLength(c) > 0 && table.destId(c) < 0) {
+                    // engine data without a destination ends the walk
+                    if (ConnectionEntries.peDataInvalid(table, c)) {
                         return;
                     }
                     append(c, nowNanos);
@@ -101,7 +99,7 @@ public final class SyncMaster {
     }
 
     private void append(int c, long nowNanos) {
-        fill(c);
+        final SyncEntry entry = filler.fill(table, c, services, seq);
         if (encoder.isEmpty()) {
             firstUse = nowNanos;
         }
@@ -112,39 +110,6 @@ public final class SyncMaster {
             encoder.append(entry);
         }
         entries++;
-    }
-
-    private void fill(int c) {
-        final int af = table.af(c);
-        final int protocol = table.protocol(c);
-        final int flags = table.flags(c) & ~ConnFlags.HASHED;
-        long vHi = table.vaddrHi(c);
-        long vLo = table.vaddrLo(c);
-        final boolean markTemplate = protocol == 0 && (flags & ConnFlags.TEMPLATE) != 0;
-        if (FwmarkTemplates.is(af, protocol, flags)) {
-            vHi = FwmarkTemplates.wireHi(vLo);
-            vLo = 0;
-        }
-        final int fwmark = markTemplate ? (int) table.vaddrLo(c)
-                : services.mark(af, protocol, table.caddrHi(c), table.caddrLo(c), table.vaddrHi(c), table.vaddrLo(c),
-                        table.vport(c));
-        entry.clear()
-                .connection(af, protocol, flags, table.state(c))
-                .client(table.caddrHi(c), table.caddrLo(c), table.cport(c))
-                .virtual(vHi, vLo, table.vport(c))
-                .destination(table.daddrHi(c), table.daddrLo(c), table.dport(c))
-                .fwmark(fwmark)
-                .timeoutSeconds(table.timeoutSeconds(c));
-        if ((flags & ConnFlags.SEQ_MASK) != 0 && seq != null && seq.has(c)) {
-            entry.seq(seq.initSeq(c, SeqAdjustments.IN), seq.delta(c, SeqAdjustments.IN),
-                    seq.previousDelta(c, SeqAdjustments.IN), seq.initSeq(c, SeqAdjustments.OUT),
-                    seq.delta(c, SeqAdjustments.OUT), seq.previousDelta(c, SeqAdjustments.OUT));
-        }
-        final int peLength = table.peData(c, peScratch, 0);
-        if (peLength > 0) {
-            // the only engine there is; the table keeps its data, not its name
-            entry.peData(peScratch, 0, peLength).peName(SyncProtocols.SIP_ENGINE);
-        }
     }
 
     /** Hands out the partly filled message once it is old enough (the sender thread's 2 s rule). */

@@ -1,12 +1,25 @@
 package org.actorvs.config;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+import org.actorvs.sync.BulkConfig;
 import org.actorvs.sync.SyncDaemon;
 import org.actorvs.sync.SyncSettings;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class SyncConfigReaderTest {
     private static DirectorConfig parse(String sync) throws ConfigError {
@@ -58,5 +71,53 @@ class SyncConfigReaderTest {
     void aBackupHasNoTtl() {
         ConfigError e = assertThrows(ConfigError.class, () -> parse("sync { backup { interface = eth0, ttl = 2 } }"));
         assertTrue(e.getMessage().contains("ttl"), e.getMessage());
+    }
+
+    @Test
+    void withoutABulkSectionNothingIsServedOrPulled() throws ConfigError {
+        BulkConfig bulk = parse("sync { }").sync().bulk();
+        assertEquals(BulkConfig.none(), bulk);
+        assertFalse(bulk.pulls());
+    }
+
+    @Test
+    void bulkReadsListenPeersKeyAndTimeout() throws ConfigError {
+        BulkConfig b = parse("sync { bulk { listen = \"10.0.0.1:8849\", peers = [\"10.0.0.2:8849\", \"[fd00::2]:9000\"],"
+                + " key = \"0123456789abcdef\", timeout = 5s } }").sync().bulk();
+        assertEquals(Optional.of(new InetSocketAddress("10.0.0.1", 8849)), b.listen());
+        assertEquals(List.of(new InetSocketAddress("10.0.0.2", 8849), new InetSocketAddress("fd00::2", 9000)), b.peers());
+        assertArrayEquals("0123456789abcdef".getBytes(StandardCharsets.UTF_8), b.key());
+        assertEquals(Duration.ofSeconds(5), b.timeout());
+        assertTrue(b.pulls());
+    }
+
+    @Test
+    void bulkReadsTheKeyFromAFileWithoutItsNewline(@TempDir Path dir) throws IOException, ConfigError {
+        Path file = dir.resolve("bulk.key");
+        Files.writeString(file, "a-secret-from-a-file\n");
+        BulkConfig b = parse("sync { bulk { peers = [\"10.0.0.2:8849\"], key-file = \"" + file + "\" } }").sync().bulk();
+        assertArrayEquals("a-secret-from-a-file".getBytes(StandardCharsets.UTF_8), b.key());
+    }
+
+    @Test
+    void bulkWithoutAKeyBeyondLoopbackIsRefusedUnlessInsecure() throws ConfigError {
+        ConfigError e = assertThrows(ConfigError.class, () -> parse("sync { bulk { peers = [\"10.0.0.2:8849\"] } }"));
+        assertTrue(e.getMessage().contains("peers[0]") && e.getMessage().contains("key"), e.getMessage());
+        assertFalse(parse("sync { bulk { listen = \"127.0.0.1:8849\" } }").sync().bulk().keyed());
+        assertTrue(parse("sync { bulk { listen = \"10.0.0.1:8849\", insecure = on } }").sync().bulk().insecure());
+    }
+
+    @Test
+    void bulkRefusesAShortKeyABadEndpointAndAnEmptySection() {
+        assertTrue(assertThrows(ConfigError.class, () -> parse("sync { bulk { listen = \"127.0.0.1:8849\", key = short } }"))
+                .getMessage().contains("16 bytes"));
+        assertTrue(assertThrows(ConfigError.class, () -> parse("sync { bulk { listen = \"fd00::1:8849\" } }"))
+                .getMessage().contains("ADDRESS:PORT"));
+        assertTrue(assertThrows(ConfigError.class, () -> parse("sync { bulk { listen = \"127.0.0.1:70000\" } }"))
+                .getMessage().contains("ADDRESS:PORT"));
+        assertTrue(assertThrows(ConfigError.class, () -> parse("sync { bulk { timeout = 5s } }"))
+                .getMessage().contains("listen"));
+        assertTrue(assertThrows(ConfigError.class, () -> parse("sync { bulk { listen = \"127.0.0.1:1\", keyfile = x } }"))
+                .getMessage().contains("key-file"));
     }
 }

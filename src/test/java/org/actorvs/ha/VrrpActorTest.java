@@ -119,4 +119,29 @@ class VrrpActorTest {
         vrrp.tell(new VrrpActor.GetStatus(reply.getRef()));
         assertEquals(1, reply.receiveMessage(WAIT).count(VrrpValidator.BAD_TTL));
     }
+
+    @Test
+    void aHeldInstanceWaitsInInitializeUntilToldStartup() {
+        final TestProbe<VrrpActor.RoleChanged> heldRoles = KIT.createTestProbe(VrrpActor.RoleChanged.class);
+        final TestProbe<ArpActor.Command> heldArp = KIT.createTestProbe(ArpActor.Command.class);
+        final Sent heldSent = new Sent();
+        final ActorRef<VrrpActor.Command> held = KIT.spawn(VrrpActor.create(CONFIG,
+                Adverts.port(0, Adverts.OURS, Adverts.OUR_MAC), heldSent, heldArp.getRef(), heldRoles.getRef(),
+                System::nanoTime, true));
+        try {
+            // well past Master_Down_Interval (0.18 s): a started instance would be master by now
+            heldRoles.expectNoMessage(Duration.ofMillis(500));
+            final TestProbe<VrrpActor.Status> reply = KIT.createTestProbe(VrrpActor.Status.class);
+            held.tell(new VrrpActor.GetStatus(reply.getRef()));
+            assertEquals(VrrpActor.Role.INITIALIZE, reply.receiveMessage(WAIT).role());
+            assertEquals(0, heldSent.size(), "a held instance never advertises");
+            heldArp.expectNoMessage(Duration.ZERO);
+
+            held.tell(VrrpActor.Startup.INSTANCE);
+            assertEquals(VrrpActor.Role.BACKUP, heldRoles.receiveMessage(WAIT).role());
+            assertEquals(VrrpActor.Role.MASTER, heldRoles.receiveMessage(WAIT).role());
+        } finally {
+            KIT.stop(held);
+        }
+    }
 }
