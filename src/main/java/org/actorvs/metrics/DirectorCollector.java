@@ -84,7 +84,7 @@ final class DirectorCollector implements MultiCollector {
     }
 
     /** The answer, or null when it did not come in time. */
-    private static <T> T answer(CompletableFuture<T> ask) {
+    static <T> T answer(CompletableFuture<T> ask) {
         try {
             return ask.get();
         } catch (ExecutionException e) {

@@ -3,7 +3,6 @@ package org.actorvs.metrics;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 
 import org.actorvs.ha.VrrpActor;
 import org.actorvs.ha.VrrpValidator;
@@ -56,29 +55,15 @@ public final class HaCollector implements MultiCollector {
                 : AskPattern.<VrrpActor.Command, VrrpActor.Status>ask(vrrp, VrrpActor.GetStatus::new, timeout,
                         scheduler).toCompletableFuture();
         Families f = new Families();
-        SyncActor.Stats stats = answer(syncAsk);
+        SyncActor.Stats stats = syncAsk == null ? null : DirectorCollector.answer(syncAsk);
         if (stats != null) {
             sync(f, stats);
         }
-        VrrpActor.Status status = answer(vrrpAsk);
+        VrrpActor.Status status = vrrpAsk == null ? null : DirectorCollector.answer(vrrpAsk);
         if (status != null) {
             vrrp(f, status);
         }
         return f.build();
-    }
-
-    private static <T> T answer(CompletableFuture<T> ask) {
-        if (ask == null) {
-            return null;
-        }
-        try {
-            return ask.get();
-        } catch (ExecutionException e) {
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        }
     }
 
     static void sync(Families f, SyncActor.Stats s) {

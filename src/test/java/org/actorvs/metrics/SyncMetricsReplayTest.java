@@ -96,7 +96,9 @@ class SyncMetricsReplayTest {
             otherSyncId[V1HeaderFlyweight.SYNC_ID_OFFSET] = SYNC_ID + 1;
             director.sync().tell(new SyncActor.Datagram(otherSyncId, 0));
             director.sync().tell(new SyncActor.Datagram(new byte[2], 0));
-            // each shard has applied its parts (and told the sync actor so) once it answers this
+            // the sync actor has handed every part to its shard once it answers a first time, and each
+            // shard has applied its parts (and told the sync actor so) once it answers the ask below
+            director.syncStats();
             for (var shard : director.shards()) {
                 AskPattern.<PacketShard.Command, List<ConnectionView>>ask(shard,
                         r -> new PacketShard.ListConnections(1, r), WAIT, director.system().scheduler())
