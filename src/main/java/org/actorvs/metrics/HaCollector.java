@@ -66,7 +66,7 @@ public final class HaCollector implements MultiCollector {
         return f.build();
     }
 
-    static void sync(Families f, SyncActor.Stats s) {
+    private static void sync(Families f, SyncActor.Stats s) {
         String running = "Whether the sync daemon of this role runs (1) or not (0).";
         f.gauge("actorvs_sync_daemon_running", running, s.master() ? 1 : 0, "role", "master");
         f.gauge("actorvs_sync_daemon_running", running, s.backup() ? 1 : 0, "role", "backup");
@@ -100,7 +100,7 @@ public final class HaCollector implements MultiCollector {
                 DirectorCollector.seconds(s.applyDelay()));
     }
 
-    static void vrrp(Families f, VrrpActor.Status s) {
+    private static void vrrp(Families f, VrrpActor.Status s) {
         String vrid = Integer.toString(s.vrid());
         for (VrrpActor.Role r : VrrpActor.Role.values()) {
             f.gauge("actorvs_vrrp_role", "The VRRP instance's role: 1 for the current one.", r == s.role() ? 1 : 0,
