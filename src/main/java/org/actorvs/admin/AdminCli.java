@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -53,9 +54,12 @@ public final class AdminCli {
             "  " + PROGRAM + " -L|l [virtual-service] [options]",
             "  " + PROGRAM + " -Z [virtual-service]",
             "  " + PROGRAM + " --set tcp tcpfin udp",
+            "  " + PROGRAM + " --start-daemon {master|backup} [daemon-options]",
+            "  " + PROGRAM + " --stop-daemon {master|backup}",
             "  " + PROGRAM + " -h",
+            "Daemon options: --mcast-interface IF (default eth0), --syncid N, --sync-maxlen N, --mcast-group G,"
+                    + " --mcast-port P, --mcast-ttl T.",
             "The daemon: --admin URL or $ACTORVS_ADMIN (default " + DEFAULT_ADMIN + "); token $ACTORVS_ADMIN_TOKEN.",
-            "Not available yet: --start-daemon, --stop-daemon, -L --daemon (connection synchronisation).",
             "");
 
     private final HttpClient http;
@@ -151,9 +155,13 @@ public final class AdminCli {
             send("POST", "/api/zero", z.service().map(IpvsadmRules::selector).orElse(""));
         } else if (command instanceof IpvsadmCommand.SetTimeouts t) {
             send("PUT", "/api/timeouts", JSON.writeValueAsString(new AdminModel.Timeouts(t.tcp(), t.tcpFin(), t.udp())));
-        } else if (command instanceof IpvsadmCommand.StartDaemon || command instanceof IpvsadmCommand.StopDaemon) {
-            throw new Refused("`" + args.get(0) + "': the connection synchronisation daemon is not available in"
-                    + " ActorVS yet");
+        } else if (command instanceof IpvsadmCommand.StartDaemon d) {
+            // 0 and an empty group mean "not given": the director's defaults are the kernel's
+            send("POST", "/api/sync/start", JSON.writeValueAsString(new AdminModel.SyncDaemon(role(d.state()),
+                    d.mcastInterface(), d.syncId(), null, given(d.syncMaxlen()),
+                    d.mcastGroup().map(AddressText::format).orElse(null), given(d.mcastPort()), given(d.mcastTtl()))));
+        } else if (command instanceof IpvsadmCommand.StopDaemon d) {
+            send("POST", "/api/sync/stop", JSON.writeValueAsString(new AdminModel.SyncStop(role(d.state()))));
         } else if (command instanceof IpvsadmCommand.Help) {
             out.print(USAGE);
         } else if (command instanceof IpvsadmCommand.Version) {
@@ -165,7 +173,8 @@ public final class AdminCli {
     private void list(IpvsadmCommand.List list) throws IOException, InterruptedException, Refused {
         Set<ListOption> o = list.options();
         if (o.contains(ListOption.DAEMON)) {
-            throw new Refused("`--daemon': the connection synchronisation daemon is not available in ActorVS yet");
+            out.print(IpvsadmListing.daemons(get("/api/sync", AdminModel.Sync.class).daemons()));
+            return;
         }
         if (o.contains(ListOption.TIMEOUT)) {
             out.print(IpvsadmListing.timeouts(get("/api/timeouts", AdminModel.Timeouts.class)));
@@ -194,6 +203,14 @@ public final class AdminCli {
         out.print(IpvsadmListing.services(listing, o, only));
     }
 
+    private static String role(IpvsadmCommand.DaemonState state) {
+        return state.name().toLowerCase(Locale.ROOT);
+    }
+
+    private static Integer given(int value) {
+        return value == 0 ? null : value;
+    }
+
     private <T> T get(String path, Class<T> type) throws IOException, InterruptedException, Refused {
         return JSON.readValue(send("GET", path, null), type);
     }
@@ -204,7 +221,7 @@ public final class AdminCli {
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
         if (body != null) {
-            r.header("Content-Type", method.equals("PUT") ? "application/json" : "text/plain; charset=utf-8");
+            r.header("Content-Type", body.startsWith("{") ? "application/json" : "text/plain; charset=utf-8");
         }
         if (token != null && !token.isEmpty()) {
             r.header("Authorization", "Bearer " + token);

@@ -1,8 +1,10 @@
 package org.actorvs.admin;
 
 import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
  * The JSON documents of the director's admin API, shared by the daemon that writes them and
@@ -116,6 +118,44 @@ public final class AdminModel {
             removed = List.copyOf(removed);
             changed = List.copyOf(changed);
         }
+    }
+
+    /**
+     * A sync daemon: {@code POST /api/sync/start} takes one (role, interface and syncid required,
+     * the others null for the kernel's defaults), {@code GET /api/sync} lists the running ones with
+     * every value in effect.
+     *
+     * @param role    master or backup
+     * @param maxlen  sync_maxlen (a backup's follows from its interface's MTU)
+     * @param version the master's sync protocol version, 0 or 1
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record SyncDaemon(String role, @JsonProperty("interface") String mcastInterface, Integer syncid,
+                             Integer version, Integer maxlen, String group, Integer port, Integer ttl) {
+    }
+
+    /** {@code POST /api/sync/stop}. */
+    public record SyncStop(String role) {
+    }
+
+    /**
+     * {@code GET /api/sync}: the running daemons and the sync figures since the director started.
+     *
+     * @param rejected datagrams the backup dropped whole as bogus, by reason
+     * @param filtered datagrams the backup ignored, of another syncid
+     */
+    public record Sync(List<SyncDaemon> daemons, long messagesSent, long entriesSent, long messagesDropped,
+                       long sendErrors, int queueDepth, long datagramsReceived, long filtered,
+                       Map<String, Long> rejected, long entriesApplied, long entriesSkipped) {
+    }
+
+    /**
+     * {@code GET /api/vrrp}.
+     *
+     * @param received VRRP frames received, by what the validator found ("ok": an advert of this router)
+     */
+    public record Vrrp(int vrid, String role, int priority, long transitions, long advertsSent,
+                       Map<String, Long> received) {
     }
 
     /** Every error: ipvsadm's message, naming the argument where there is one. */

@@ -195,6 +195,20 @@ public final class IpvsadmListing {
                 c.virtual(), c.virtualPort(), c.destination(), c.destinationPort());
     }
 
+    /**
+     * {@code ipvsadm -L --daemon}, as ipvsadm 1.31's print_daemon() writes each daemon the kernel
+     * reports (master first): every value is given, so every optional part is printed.
+     */
+    public static String daemons(List<AdminModel.SyncDaemon> daemons) {
+        StringBuilder b = new StringBuilder();
+        for (AdminModel.SyncDaemon d : daemons) {
+            b.append(d.role()).append(" sync daemon (mcast=").append(d.mcastInterface()).append(", syncid=")
+                    .append(d.syncid()).append(", maxlen=").append(d.maxlen()).append(", group=").append(d.group())
+                    .append(", port=").append(d.port()).append(", ttl=").append(d.ttl()).append(")\n");
+        }
+        return b.toString();
+    }
+
     /** {@code ipvsadm -L --timeout}. */
     public static String timeouts(AdminModel.Timeouts t) {
         return "Timeout (tcp tcpfin udp): " + t.tcp() + " " + t.tcpfin() + " " + t.udp() + "\n";

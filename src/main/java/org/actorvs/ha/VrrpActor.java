@@ -44,8 +44,11 @@ public final class VrrpActor {
     public record GetStatus(ActorRef<Status> replyTo) implements Command {
     }
 
-    /** The router's state and the validator's drop counts by {@link VrrpValidator} reason. */
-    public record Status(Role role, long advertsSent, long[] reasons) {
+    /**
+     * The router's state and the validator's counts by {@link VrrpValidator} reason (OK: adverts
+     * accepted), its VRID and configured priority, and the role changes since it started.
+     */
+    public record Status(Role role, long advertsSent, long[] reasons, int vrid, int priority, long transitions) {
         public long count(int reason) {
             return reasons[reason];
         }
@@ -99,6 +102,7 @@ public final class VrrpActor {
         final UnsafeBuffer view = new UnsafeBuffer(0, 0);
         final ArpActor.Own take;
         final ArpActor.Own release = new ArpActor.Own(List.of());
+        long transitions;
 
         Shell(VrrpInstance instance, ActorRef<ArpActor.Command> arp, ActorRef<RoleChanged> listener, LongSupplier clock,
                 TimerScheduler<Command> timers) {
@@ -141,7 +145,9 @@ public final class VrrpActor {
                         for (int r = 0; r < reasons.length; r++) {
                             reasons[r] = instance.validator().count(r);
                         }
-                        m.replyTo().tell(new Status(role(), instance.advertsSent(), reasons));
+                        final VrrpConfig config = instance.router().config();
+                        m.replyTo().tell(new Status(role(), instance.advertsSent(), reasons, config.vrid(),
+                                config.priority(), transitions));
                         return Behaviors.same();
                     })
                     .onSignal(PostStop.class, s -> {
@@ -161,6 +167,7 @@ public final class VrrpActor {
                 arp.tell(take);
             }
             if ((actions & (VrrpRouter.BECOME_MASTER | VrrpRouter.BECOME_BACKUP | VrrpRouter.BECOME_INITIALIZE)) != 0) {
+                transitions++;
                 listener.tell(new RoleChanged(role()));
             }
             final long deadline = instance.router().deadline();

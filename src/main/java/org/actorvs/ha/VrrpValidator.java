@@ -1,5 +1,7 @@
 package org.actorvs.ha;
 
+import java.util.Locale;
+
 import org.actorvs.packet.Checksum;
 import org.actorvs.packet.EthernetFlyweight;
 import org.actorvs.packet.Ipv4Flyweight;
@@ -68,6 +70,11 @@ public final class VrrpValidator {
 
     public static String name(int reason) {
         return reason >= 0 && reason < REASONS ? NAMES[reason] : "reason " + reason;
+    }
+
+    /** The reason's name as a label or JSON key: "not_vrrp", "ttl_not_255". */
+    public static String key(int reason) {
+        return name(reason).toLowerCase(Locale.ROOT).replace(' ', '_');
     }
 
     /** Checks the Ethernet frame of {@code length} bytes at {@code offset}; returns a reason code. */

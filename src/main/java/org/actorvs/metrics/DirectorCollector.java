@@ -84,7 +84,7 @@ final class DirectorCollector implements MultiCollector {
     }
 
     /** The answer, or null when it did not come in time. */
-    private static <T> T answer(CompletableFuture<T> ask) {
+    static <T> T answer(CompletableFuture<T> ask) {
         try {
             return ask.get();
         } catch (ExecutionException e) {
@@ -153,7 +153,12 @@ final class DirectorCollector implements MultiCollector {
     }
 
     private static HistogramDataPointSnapshot batchTimes(String shard, BatchTimes.Snapshot t) {
-        long[] nanos = BatchTimes.boundsNanos();
+        return seconds(t, "shard", shard);
+    }
+
+    /** A histogram of times in seconds; {@code labels} are name, value pairs. */
+    static HistogramDataPointSnapshot seconds(BatchTimes.Snapshot t, String... labels) {
+        long[] nanos = BatchTimes.boundsNanos(t.counts().length);
         double[] bounds = new double[nanos.length + 1];
         for (int i = 0; i < nanos.length; i++) {
             bounds[i] = nanos[i] / NANOS_PER_SECOND;
@@ -161,7 +166,7 @@ final class DirectorCollector implements MultiCollector {
         bounds[nanos.length] = Double.POSITIVE_INFINITY;
         return HistogramDataPointSnapshot.builder()
                 .classicHistogramBuckets(ClassicHistogramBuckets.of(bounds, t.counts()))
-                .sum(t.sumNanos() / NANOS_PER_SECOND).labels(Labels.of("shard", shard)).build();
+                .sum(t.sumNanos() / NANOS_PER_SECOND).labels(Labels.of(labels)).build();
     }
 
     private static void arp(Families f, ArpActor.Stats s) {

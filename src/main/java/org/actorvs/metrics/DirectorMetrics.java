@@ -14,7 +14,8 @@ import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 
 /**
  * A director's metrics in a {@link MetricsRegistry}: the shards, services, real servers and ARP
- * (read on scrape by a {@link DirectorCollector}), and the rate estimators' 2-second timer.
+ * (read on scrape by a {@link DirectorCollector}), connection sync and VRRP (by a
+ * {@link HaCollector}), and the rate estimators' 2-second timer.
  */
 public final class DirectorMetrics implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DirectorMetrics.class);
@@ -24,18 +25,23 @@ public final class DirectorMetrics implements AutoCloseable {
 
     private final MetricsRegistry registry;
     private final DirectorCollector collector;
+    private final HaCollector ha;
     private Cancellable timer;
 
-    private DirectorMetrics(MetricsRegistry registry, DirectorCollector collector) {
+    private DirectorMetrics(MetricsRegistry registry, DirectorCollector collector, HaCollector ha) {
         this.registry = registry;
         this.collector = collector;
+        this.ha = ha;
     }
 
     /** Registers the director's metrics; rates stay zero until {@link #startRateTimer()} or {@link #sampleRates()}. */
     public static DirectorMetrics register(Director director, String nodeName, MetricsRegistry registry) {
         DirectorCollector collector = new DirectorCollector(director, nodeName, ASK_TIMEOUT);
         registry.register(collector);
-        return new DirectorMetrics(registry, collector);
+        HaCollector ha = new HaCollector(director.sync(), director.vrrpActor().orElse(null),
+                director.system().scheduler(), ASK_TIMEOUT);
+        registry.register(ha);
+        return new DirectorMetrics(registry, collector, ha);
     }
 
     /**
@@ -89,5 +95,6 @@ public final class DirectorMetrics implements AutoCloseable {
             timer = null;
         }
         registry.unregister(collector);
+        registry.unregister(ha);
     }
 }

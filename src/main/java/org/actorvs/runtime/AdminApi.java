@@ -4,9 +4,11 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -25,12 +27,18 @@ import org.actorvs.admin.IpvsadmSyntaxException;
 import org.actorvs.admin.RulesFileException;
 import org.actorvs.conn.Timeouts;
 import org.actorvs.forward.TrafficCounters;
+import org.actorvs.ha.VrrpActor;
+import org.actorvs.ha.VrrpValidator;
 import org.actorvs.service.Destination;
 import org.actorvs.service.DestinationSpec;
 import org.actorvs.service.RuleSet;
 import org.actorvs.service.Schedule;
 import org.actorvs.service.ServiceKey;
 import org.actorvs.service.ServiceSpec;
+import org.actorvs.sync.SyncDaemon;
+import org.actorvs.sync.SyncStatus;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -139,10 +147,26 @@ public final class AdminApi {
                 onlyParameters(query);
                 String selector = text(body).strip();
                 return zero(selector.isEmpty() ? List.of("-Z") : words("-Z " + selector));
+            case "/api/sync":
+                allow(method, "GET");
+                onlyParameters(query);
+                return ok(sync());
+            case "/api/sync/start":
+                allow(method, "POST");
+                onlyParameters(query);
+                return ok(startSync(parse(body, AdminModel.SyncDaemon.class)));
+            case "/api/sync/stop":
+                allow(method, "POST");
+                onlyParameters(query);
+                return ok(stopSync(parse(body, AdminModel.SyncStop.class)));
+            case "/api/vrrp":
+                allow(method, "GET");
+                onlyParameters(query);
+                return ok(vrrp());
             default:
                 throw new Failure(404, "no such resource: " + path
                         + " (expected /api/services, /api/stats, /api/connections, /api/rules, /api/commands,"
-                        + " /api/timeouts or /api/zero)");
+                        + " /api/timeouts, /api/zero, /api/sync, /api/sync/start, /api/sync/stop or /api/vrrp)");
         }
     }
 
@@ -356,9 +380,111 @@ public final class AdminApi {
         return timeouts();
     }
 
+    // ---------------------------------------------------------------- sync daemons and VRRP
+
+    private AdminModel.Sync sync() {
+        SyncActor.Stats s = director.syncStats();
+        List<AdminModel.SyncDaemon> daemons = new ArrayList<>(2);
+        // master first, as the kernel dumps them
+        if (s.masterDaemon() != null) {
+            daemons.add(daemon(MASTER, s.masterDaemon(), s.masterMaxLength()));
+        }
+        if (s.backupDaemon() != null) {
+            daemons.add(daemon(BACKUP, s.backupDaemon(), s.backupMaxLength()));
+        }
+        Map<String, Long> rejected = new LinkedHashMap<>();
+        for (SyncStatus r : SyncStatus.values()) {
+            if (r.bogus()) {
+                rejected.put(r.name().toLowerCase(Locale.ROOT), s.rejected()[r.code()]);
+            }
+        }
+        return new AdminModel.Sync(daemons, s.messagesSent(), s.entriesSent(), s.messagesDropped(), s.sendErrors(),
+                s.queueDepth(), s.datagramsReceived(), s.rejected()[SyncStatus.SYNC_ID_IGNORED.code()], rejected,
+                s.entriesRouted(), s.entriesSkipped());
+    }
+
+    private static AdminModel.SyncDaemon daemon(String role, SyncDaemon d, int maxLength) {
+        return new AdminModel.SyncDaemon(role, d.interfaceName(), d.syncId(), role.equals(MASTER) ? d.version() : null,
+                maxLength, AddressText.format(d.group()), d.port(), d.ttl());
+    }
+
+    /** As ipvsadm --start-daemon; a daemon of that role already running is refused, as start_sync_thread() does. */
+    private AdminModel.Sync startSync(AdminModel.SyncDaemon r) throws Failure {
+        boolean master = isMaster(r.role());
+        if (r.mcastInterface() == null || r.syncid() == null) {
+            throw new Failure(400, "interface and syncid are required (e.g. {\"role\": \"master\", \"interface\":"
+                    + " \"eth0\", \"syncid\": 7})");
+        }
+        InetAddress group = SyncDaemon.DEFAULT_GROUP;
+        if (r.group() != null) {
+            group = AddressText.parse(r.group());
+            if (group == null) {
+                throw new Failure(400, "group: '" + r.group() + "' (expected an IPv4 or IPv6 multicast address)");
+            }
+        }
+        SyncDaemon d;
+        try {
+            d = new SyncDaemon(r.mcastInterface(), r.syncid(), or(r.version(), SyncDaemon.DEFAULT_VERSION),
+                    or(r.maxlen(), 0), group, or(r.port(), SyncDaemon.DEFAULT_PORT), or(r.ttl(), SyncDaemon.DEFAULT_TTL));
+        } catch (IllegalArgumentException e) {
+            throw new Failure(400, e.getMessage());
+        }
+        synchronized (edits) {
+            SyncActor.Stats s = director.syncStats();
+            if (master ? s.master() : s.backup()) {
+                throw new Failure(409, (master ? MASTER : BACKUP) + " sync daemon is already running (stop it first)");
+            }
+            SyncActor.Reply reply = director.sync(to -> master ? new SyncActor.StartMaster(d, null, null, to)
+                    : new SyncActor.StartBackup(d, null, true, to));
+            if (!reply.ok()) {
+                throw new Failure(500, reply.text());
+            }
+        }
+        return sync();
+    }
+
+    private AdminModel.Sync stopSync(AdminModel.SyncStop r) throws Failure {
+        boolean master = isMaster(r.role());
+        synchronized (edits) {
+            SyncActor.Reply reply = director.sync(master ? SyncActor.StopMaster::new : SyncActor.StopBackup::new);
+            if (!reply.ok()) {
+                throw new Failure(404, reply.text());
+            }
+        }
+        return sync();
+    }
+
+    private static boolean isMaster(String role) throws Failure {
+        if (MASTER.equals(role) || BACKUP.equals(role)) {
+            return MASTER.equals(role);
+        }
+        throw new Failure(400, "role: '" + role + "' (expected master or backup)");
+    }
+
+    private static int or(Integer value, int dflt) {
+        return value == null ? dflt : value;
+    }
+
+    private AdminModel.Vrrp vrrp() throws Failure {
+        ActorRef<VrrpActor.Command> ref = director.vrrpActor()
+                .orElseThrow(() -> new Failure(404, "this director runs no VRRP instance (see the vrrp section of"
+                        + " the configuration)"));
+        VrrpActor.Status s = AskPattern.<VrrpActor.Command, VrrpActor.Status>ask(ref, VrrpActor.GetStatus::new,
+                ASK_TIMEOUT, director.system().scheduler()).toCompletableFuture().join();
+        Map<String, Long> received = new LinkedHashMap<>();
+        for (int r = 0; r < VrrpValidator.REASONS; r++) {
+            received.put(VrrpValidator.key(r), s.count(r));
+        }
+        return new AdminModel.Vrrp(s.vrid(), s.role().name().toLowerCase(Locale.ROOT), s.priority(), s.transitions(),
+                s.advertsSent(), received);
+    }
+
     // ---------------------------------------------------------------- plumbing
 
     private static final String JSON = "application/json";
+    private static final String MASTER = "master";
+    private static final String BACKUP = "backup";
+    private static final Duration ASK_TIMEOUT = Duration.ofSeconds(5);
 
     private static void allow(String method, String... methods) throws Failure {
         if (!Arrays.asList(methods).contains(method)) {

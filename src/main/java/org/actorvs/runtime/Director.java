@@ -464,6 +464,11 @@ public final class Director implements AutoCloseable {
         return publisher;
     }
 
+    /** The VRRP instance's actor; empty without one. */
+    public Optional<ActorRef<VrrpActor.Command>> vrrpActor() {
+        return Optional.ofNullable(vrrp);
+    }
+
     /** The VRRP role, INITIALIZE without a VRRP instance. */
     public VrrpActor.Role role() {
         return role.get();

@@ -71,8 +71,12 @@ public final class PacketShard {
     public record FlushSync(ActorRef<Done> done) implements Command {
     }
 
-    /** A sync backup's entries for this shard's clients, as one v1 message. */
-    public record ApplySync(byte[] message, int threshold, long nowNanos) implements Command {
+    /**
+     * A sync backup's entries for this shard's clients, as one v1 message; once applied, the delay
+     * since {@code receivedNanos} (System.nanoTime() at the datagram's reception) goes to {@code done}.
+     */
+    public record ApplySync(byte[] message, int threshold, long nowNanos, long receivedNanos,
+            ActorRef<SyncActor.Command> done) implements Command {
     }
 
     /** The whole table as v1 sync messages, snapshotted on the shard's own thread (a bulk transfer). */
@@ -154,6 +158,7 @@ public final class PacketShard {
                     })
                     .onMessage(ApplySync.class, m -> {
                         core.applySync(m.message(), m.threshold(), m.nowNanos());
+                        m.done().tell(new SyncActor.Applied(System.nanoTime() - m.receivedNanos()));
                         return Behaviors.same();
                     })
                     .onMessage(DumpSync.class, m -> {

@@ -17,6 +17,8 @@ import org.actorvs.sync.SyncMessageDecoder;
 import org.actorvs.sync.SyncSender;
 import org.actorvs.sync.SyncSettings;
 import org.actorvs.sync.SyncStatus;
+import org.actorvs.sync.V0HeaderFlyweight;
+import org.actorvs.sync.V1HeaderFlyweight;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -49,12 +51,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class SyncActor extends AbstractBehavior<SyncActor.Command> {
     public sealed interface Command permits StartMaster, StopMaster, StartBackup, StopBackup, Datagram, GetStats,
-            Outgoing, Retry {
+            Outgoing, Retry, Applied {
     }
 
     /**
      * Starts (or restarts) the master. {@code sender} null opens the multicast socket of
      * {@code daemon}; otherwise messages go there (offline replay writes a capture file).
+     * {@code settings} null takes those of the daemon started last (the admin API's way), else
+     * the kernel's defaults.
      */
     public record StartMaster(SyncDaemon daemon, SyncSettings settings, SyncSender sender, ActorRef<Reply> replyTo)
             implements Command {
@@ -66,7 +70,8 @@ public final class SyncActor extends AbstractBehavior<SyncActor.Command> {
 
     /**
      * Starts (or restarts) the backup. {@code listen} opens the multicast socket; without it only
-     * {@link Datagram}s told to this actor are processed.
+     * {@link Datagram}s told to this actor are processed. {@code settings} null as for
+     * {@link StartMaster}.
      */
     public record StartBackup(SyncDaemon daemon, SyncSettings settings, boolean listen, ActorRef<Reply> replyTo)
             implements Command {
@@ -75,15 +80,33 @@ public final class SyncActor extends AbstractBehavior<SyncActor.Command> {
     public record StopBackup(ActorRef<Reply> replyTo) implements Command {
     }
 
-    /** One received sync datagram (the array is this actor's). Ignored while no backup runs. */
-    public record Datagram(byte[] data, long nowNanos) implements Command {
+    /**
+     * One received sync datagram (the array is this actor's). Ignored while no backup runs.
+     *
+     * @param nowNanos      the shards' clock, which times the entries out (capture time in a replay)
+     * @param receivedNanos {@link System#nanoTime()} at reception, where the apply delay starts
+     */
+    public record Datagram(byte[] data, long nowNanos, long receivedNanos) implements Command {
+        /** Received now: the receive thread makes one as soon as the socket gives it the bytes. */
+        public Datagram(byte[] data, long nowNanos) {
+            this(data, nowNanos, System.nanoTime());
+        }
     }
 
     public record GetStats(ActorRef<Stats> replyTo) implements Command {
     }
 
-    /** A full message from a shard of master run {@code run}. */
-    record Outgoing(int run, byte[] message, long nowNanos) implements Command {
+    /**
+     * A full message from a shard of master run {@code run}.
+     *
+     * @param bufferedNanos how long its first entry waited in the shard's buffer (shard clock)
+     * @param handedNanos   {@link System#nanoTime()} when the shard handed it over
+     */
+    record Outgoing(int run, byte[] message, long nowNanos, long bufferedNanos, long handedNanos) implements Command {
+    }
+
+    /** A shard has applied its part of a backup's datagram, {@code delayNanos} after its reception. */
+    record Applied(long delayNanos) implements Command {
     }
 
     enum Retry implements Command { INSTANCE }
@@ -93,10 +116,26 @@ public final class SyncActor extends AbstractBehavior<SyncActor.Command> {
     }
 
     /**
-     * @param rejected datagrams dropped whole, by {@link SyncStatus} code
+     * The daemons running and their figures since this actor started (a restart keeps counting).
+     *
+     * @param messagesDropped datagrams the master dropped: the queue was full, or at a stop
+     * @param rejected        datagrams dropped whole, by {@link SyncStatus} code (SYNC_ID_IGNORED:
+     *                        filtered, of another syncid)
+     * @param entriesRouted   accepted entries handed to the shards to apply
+     * @param entriesSkipped  entries left out of accepted datagrams (the SKIP_ reasons)
+     * @param masterDaemon    the master's daemon, null when none runs
+     * @param masterMaxLength the master's sync_maxlen in effect, 0 when none runs
+     * @param backupDaemon    the backup's daemon, null when none runs
+     * @param backupMaxLength the backup's sync_maxlen in effect (from its interface's MTU), 0 when none runs
+     * @param sendDelay       per message sent: from its first entry's buffering in a shard to the socket
+     *                        taking it
+     * @param applyDelay      per shard's part of a datagram: from the datagram's reception to that shard
+     *                        having applied its entries
      */
     public record Stats(boolean master, boolean backup, long messagesSent, long messagesDropped, long sendErrors,
-            long datagramsReceived, long[] rejected, long entriesRouted, long entriesSkipped) {
+            long datagramsReceived, long[] rejected, long entriesRouted, long entriesSkipped, long entriesSent,
+            int queueDepth, SyncDaemon masterDaemon, int masterMaxLength, SyncDaemon backupDaemon,
+            int backupMaxLength, BatchTimes.Snapshot sendDelay, BatchTimes.Snapshot applyDelay) {
         public long rejectedTotal() {
             return sum(rejected);
         }
@@ -107,23 +146,30 @@ public final class SyncActor extends AbstractBehavior<SyncActor.Command> {
     static final Duration SEND_RETRY = Duration.ofMillis(20);
     private static final long LOG_INTERVAL_NANOS = 1_000_000_000L;
     private static final int OK = SyncStatus.OK.code();
+    /** Delay buckets up to 2^33 ns (8.6 s): a master's partly filled message may wait 2 s and more. */
+    private static final int DELAY_BOUNDS = 24;
 
     private final List<ActorRef<PacketShard.Command>> shards;
     private final TimerScheduler<Command> timers;
+    private SyncSettings lastSettings = SyncSettings.kernelDefaults();
 
     // master
     private SyncDaemon masterDaemon;
     private SyncSender sender;
+    private int masterMaxLength;
     private int qlenMax;
     private int run;
     private final ArrayDeque<Outgoing> queue = new ArrayDeque<>();
     private long sent;
     private long dropped;
     private long sendErrors;
+    private long entriesSent;
+    private final BatchTimes sendDelay = new BatchTimes(DELAY_BOUNDS);
     private final LogGate sendErrorLog = new LogGate();
 
     // backup
     private SyncDaemon backupDaemon;
+    private int backupMaxLength;
     private MulticastSyncReceiver receiver;
     private SyncMessageDecoder decoder;
     private int threshold;
@@ -140,9 +186,11 @@ public final class SyncActor extends AbstractBehavior<SyncActor.Command> {
         }
     };
     private long routeNow;
+    private long routeReceived;
     private long received;
     private final long[] rejected = new long[SyncStatus.COUNT];
     private long skipped;
+    private final BatchTimes applyDelay = new BatchTimes(DELAY_BOUNDS);
     private final LogGate rejectLog = new LogGate();
 
     private SyncActor(ActorContext<Command> context, TimerScheduler<Command> timers,
@@ -152,7 +200,8 @@ public final class SyncActor extends AbstractBehavior<SyncActor.Command> {
         this.shards = List.copyOf(shards);
         final int count = shards.size();
         this.router = new EntryRouter(count, (hi, lo) -> FrameDispatcher.shardOf(hi, lo, count),
-                (shard, message) -> this.shards.get(shard).tell(new PacketShard.ApplySync(message, threshold, routeNow)));
+                (shard, message) -> this.shards.get(shard).tell(new PacketShard.ApplySync(message, threshold, routeNow,
+                        routeReceived, getContext().getSelf())));
     }
 
     public static Behavior<Command> create(List<ActorRef<PacketShard.Command>> shards) {
@@ -178,9 +227,15 @@ public final class SyncActor extends AbstractBehavior<SyncActor.Command> {
                     return this;
                 })
                 .onMessage(Datagram.class, this::datagram)
+                .onMessage(Applied.class, m -> {
+                    applyDelay.record(m.delayNanos());
+                    return this;
+                })
                 .onMessage(GetStats.class, m -> {
                     m.replyTo().tell(new Stats(masterDaemon != null, backupDaemon != null, sent, dropped, sendErrors,
-                            received, rejected.clone(), router.routed(), skipped));
+                            received, rejected.clone(), router.routed(), skipped, entriesSent, queue.size(), masterDaemon,
+                            masterMaxLength, backupDaemon, backupMaxLength, sendDelay.snapshot(),
+                            applyDelay.snapshot()));
                     return this;
                 })
                 .onSignal(PostStop.class, s -> {
@@ -204,14 +259,17 @@ public final class SyncActor extends AbstractBehavior<SyncActor.Command> {
             m.replyTo().tell(new Reply(false, "sync master on " + d.interfaceName() + ": " + e.getMessage()));
             return this;
         }
+        SyncSettings settings = settings(m.settings());
         masterDaemon = d;
-        qlenMax = m.settings().qlenMax();
+        masterMaxLength = d.masterMaxLength();
+        qlenMax = settings.qlenMax();
         run++;
         final int thisRun = run;
         final ActorRef<Command> self = getContext().getSelf();
         for (ActorRef<PacketShard.Command> shard : shards) {
-            shard.tell(new PacketShard.StartSyncMaster(d.version(), d.syncId(), d.masterMaxLength(), m.settings(),
-                    (message, now) -> self.tell(new Outgoing(thisRun, message, now))));
+            shard.tell(new PacketShard.StartSyncMaster(d.version(), d.syncId(), d.masterMaxLength(), settings,
+                    (message, first, now) -> self.tell(new Outgoing(thisRun, message, now, now - first,
+                            System.nanoTime()))));
         }
         String text = "master sync daemon (mcast=" + d.interfaceName() + ", syncid=" + d.syncId() + ", maxlen="
                 + d.masterMaxLength() + ", group=" + d.group().getHostAddress() + ", port=" + d.port() + ", ttl="
@@ -235,6 +293,7 @@ public final class SyncActor extends AbstractBehavior<SyncActor.Command> {
         sender = null;
         String text = "master sync daemon on " + masterDaemon.interfaceName() + " stopped";
         masterDaemon = null;
+        masterMaxLength = 0;
         LOG.info(text);
         return new Reply(true, text);
     }
@@ -265,6 +324,8 @@ public final class SyncActor extends AbstractBehavior<SyncActor.Command> {
                     return;
                 }
                 sent++;
+                entriesSent += entryCount(m.message(), masterDaemon.version());
+                sendDelay.record(m.bufferedNanos() + System.nanoTime() - m.handedNanos());
             } catch (IOException e) {
                 sendErrors++;
                 if (sendErrorLog.admit()) {
@@ -283,18 +344,21 @@ public final class SyncActor extends AbstractBehavior<SyncActor.Command> {
             stopBackup();
         }
         SyncDaemon d = m.daemon();
-        if (m.listen()) {
-            try {
-                receiver = new MulticastSyncReceiver(d, d.backupMaxLength(mtu(d.interfaceName())),
+        int maxLength;
+        try {
+            maxLength = d.backupMaxLength(mtu(d.interfaceName()));
+            if (m.listen()) {
+                receiver = new MulticastSyncReceiver(d, maxLength,
                         (data, now) -> getContext().getSelf().tell(new Datagram(data, now)));
-            } catch (IOException | RuntimeException e) {
-                m.replyTo().tell(new Reply(false, "sync backup on " + d.interfaceName() + ": " + e.getMessage()));
-                return this;
             }
+        } catch (IOException | RuntimeException e) {
+            m.replyTo().tell(new Reply(false, "sync backup on " + d.interfaceName() + ": " + e.getMessage()));
+            return this;
         }
         backupDaemon = d;
+        backupMaxLength = maxLength;
         decoder = new SyncMessageDecoder(d.syncId());
-        threshold = m.settings().threshold();
+        threshold = settings(m.settings()).threshold();
         String text = "backup sync daemon (mcast=" + d.interfaceName() + ", syncid=" + d.syncId() + ", group="
                 + d.group().getHostAddress() + ", port=" + d.port() + (m.listen() ? "" : ", not listening") + ")";
         LOG.info("started {}", text);
@@ -317,6 +381,7 @@ public final class SyncActor extends AbstractBehavior<SyncActor.Command> {
         }
         String text = "backup sync daemon on " + backupDaemon.interfaceName() + " stopped";
         backupDaemon = null;
+        backupMaxLength = 0;
         decoder = null;
         LOG.info(text);
         return new Reply(true, text);
@@ -328,6 +393,7 @@ public final class SyncActor extends AbstractBehavior<SyncActor.Command> {
         }
         received++;
         routeNow = m.nowNanos();
+        routeReceived = m.receivedNanos();
         int status = decoder.decode(new UnsafeBuffer(m.data()), 0, m.data().length, route);
         if (status != OK) {
             rejected[status]++;
@@ -339,6 +405,19 @@ public final class SyncActor extends AbstractBehavior<SyncActor.Command> {
         }
         router.flush();
         return this;
+    }
+
+    /** The given settings, remembered for a later start without any; null: the last ones given. */
+    private SyncSettings settings(SyncSettings given) {
+        if (given != null) {
+            lastSettings = given;
+        }
+        return lastSettings;
+    }
+
+    /** nr_conns of a message this master built in {@code version}. */
+    private static int entryCount(byte[] message, int version) {
+        return message[version == 0 ? V0HeaderFlyweight.COUNT_OFFSET : V1HeaderFlyweight.COUNT_OFFSET] & 0xFF;
     }
 
     private static void close(AutoCloseable closeable, String failure) {

@@ -19,7 +19,11 @@ public final class SyncMaster {
     /** Where finished messages go: the bytes are the caller's to keep. */
     @FunctionalInterface
     public interface Sink {
-        void message(byte[] message, long nowNanos);
+        /**
+         * @param firstEntryNanos when the message's first (oldest) entry was written, on the clock
+         *                        of {@code nowNanos}: the sync actor measures the send delay from it
+         */
+        void message(byte[] message, long firstEntryNanos, long nowNanos);
     }
 
     private final ConnectionTable table;
@@ -131,7 +135,7 @@ public final class SyncMaster {
         encoder.buffer().getBytes(0, message);
         encoder.reset();
         messages++;
-        sink.message(message, nowNanos);
+        sink.message(message, firstUse, nowNanos);
     }
 
     /** Entries written so far. */

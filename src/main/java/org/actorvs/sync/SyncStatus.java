@@ -70,6 +70,11 @@ public enum SyncStatus {
         return code >= SKIP_UNKNOWN_MANDATORY_OPTION.code;
     }
 
+    /** Whether this reason drops a whole message as bogus (not OK, not merely of another syncid). */
+    public boolean bogus() {
+        return this != OK && this != SYNC_ID_IGNORED && !entryOnly();
+    }
+
     public static SyncStatus of(int code) {
         return BY_CODE[code];
     }

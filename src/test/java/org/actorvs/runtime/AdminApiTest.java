@@ -170,14 +170,6 @@ class AdminApiTest {
     }
 
     @Test
-    void syncDaemonCommandsAreRefusedAsNotAvailableYet() {
-        AdminFixture.Run r = fx.cli("--start-daemon", "master");
-        assertEquals(1, r.status());
-        assertTrue(r.err().contains("not available in ActorVS yet"), r.err());
-        assertEquals(1, fx.cli("-L", "--daemon").status());
-    }
-
-    @Test
     void unreachableDaemonIsReportedWithStatusOne() {
         AdminFixture.Run r = fx.cli("--admin", "http://127.0.0.1:1", "-L", "-n");
         assertEquals(1, r.status());
