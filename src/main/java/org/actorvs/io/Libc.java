@@ -7,6 +7,7 @@ import com.sun.jna.Platform;
  * The few libc calls the live capture waits with, bound with JNA direct mapping (see
  * {@link Libpcap} for why pointers are {@code long}): poll(2) so an idle port sleeps in the kernel
  * until a frame or the poll interval, and an eventfd that close() signals to wake every poller.
+ * Used only after {@link Libpcap} loaded, which checks the pointer size for both.
  */
 final class Libc {
     static final short POLLIN = 0x1;
@@ -17,11 +18,14 @@ final class Libc {
     static final int EFD_CLOEXEC = 0x80000;
 
     static {
-        Libpcap.requireSupported();
         Native.register(Libc.class, Platform.C_LIBRARY_NAME);
     }
 
     private Libc() {
+    }
+
+    /** Binds libc now (the class's initialisation). */
+    static void load() {
     }
 
     /** The number of ready descriptors, 0 on timeout, -1 on error (EINTR included). */

@@ -12,7 +12,7 @@ import com.sun.jna.NativeLibrary;
  * <p>Pointers are passed and returned as {@code long} addresses rather than JNA {@code Pointer}
  * objects, so the hot path ({@link #pcap_next_ex}, {@link #pcap_inject}) creates no object per
  * call. That relies on a pointer being a 64-bit integer argument of the C ABI (x86-64, AArch64),
- * which {@link #requireSupported} checks once. The library is the one pcap4j would load (its
+ * which the class's initialisation checks. The library is the one pcap4j would load (its
  * system property {@value #LIB_NAME_PROPERTY} picks another, e.g. "pcap.so.0.8").
  */
 final class Libpcap {
@@ -27,17 +27,17 @@ final class Libpcap {
     static final int BPF_PROGRAM_SIZE = 16;
 
     static {
-        requireSupported();
+        if (Native.POINTER_SIZE != Long.BYTES) {
+            throw new UnsupportedOperationException("live capture needs a 64-bit JVM (pointers are passed as long)");
+        }
         Native.register(Libpcap.class, NativeLibrary.getInstance(System.getProperty(LIB_NAME_PROPERTY, "pcap")));
     }
 
     private Libpcap() {
     }
 
-    static void requireSupported() {
-        if (Native.POINTER_SIZE != Long.BYTES) {
-            throw new UnsupportedOperationException("live capture needs a 64-bit JVM (pointers are passed as long)");
-        }
+    /** Binds the library now (the class's initialisation), so that a missing one fails at open, not at a read. */
+    static void load() {
     }
 
     static native long pcap_create(String source, byte[] errbuf);

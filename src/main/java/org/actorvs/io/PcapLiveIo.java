@@ -236,10 +236,9 @@ public final class PcapLiveIo implements PacketIo {
 
     private static void loadNative() throws IOException {
         try {
-            Libpcap.requireSupported();
-            Libpcap.pcap_statustostr(0);
-            Libc.close(-1);
-        } catch (LinkageError | UnsupportedOperationException e) {
+            Libpcap.load();
+            Libc.load();
+        } catch (LinkageError e) { // UnsatisfiedLinkError, or ExceptionInInitializerError (32-bit JVM)
             throw new IOException("cannot load libpcap: " + e, e);
         }
     }
