@@ -1,6 +1,7 @@
 package org.actorvs.io;
 
 import java.io.IOException;
+import java.lang.ref.Reference;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -215,6 +216,8 @@ public final class PcapLiveIo implements PacketIo {
             final UnsafeBuffer one = new UnsafeBuffer(ByteBuffer.allocateDirect(Long.BYTES));
             one.putLong(0, 1L);
             Libc.write(wakeFd, one.addressOffset(), Long.BYTES);
+            // Only the address went to native code: the buffer must outlive the call.
+            Reference.reachabilityFence(one);
             release();
             for (final LiveInjector injector : injectors) {
                 injector.close();
@@ -280,17 +283,25 @@ public final class PcapLiveIo implements PacketIo {
 
     private static void setFilter(long p, String name, String bpfFilter) throws IOException {
         final String expression = bpfFilter == null || bpfFilter.isBlank() ? "" : bpfFilter;
-        final long program = new UnsafeBuffer(ByteBuffer.allocateDirect(Libpcap.BPF_PROGRAM_SIZE)).addressOffset();
-        if (Libpcap.pcap_compile(p, program, expression, 1, Libpcap.PCAP_NETMASK_UNKNOWN) < 0) {
-            throw new IOException(name + ": filter \"" + expression + "\": " + Libpcap.pcap_geterr(p));
-        }
+        final UnsafeBuffer program = new UnsafeBuffer(ByteBuffer.allocateDirect(Libpcap.BPF_PROGRAM_SIZE));
+        final long address = program.addressOffset();
         try {
-            if (Libpcap.pcap_setfilter(p, program) < 0) {
-                throw new IOException(name + ": filter \"" + expression + "\": " + Libpcap.pcap_geterr(p));
+            if (Libpcap.pcap_compile(p, address, expression, 1, Libpcap.PCAP_NETMASK_UNKNOWN) < 0) {
+                throw filterFailed(p, name, expression);
+            }
+            final int set = Libpcap.pcap_setfilter(p, address);
+            Libpcap.pcap_freecode(address);
+            if (set < 0) {
+                throw filterFailed(p, name, expression);
             }
         } finally {
-            Libpcap.pcap_freecode(program);
+            // Only the address went to native code: the buffer must outlive the calls.
+            Reference.reachabilityFence(program);
         }
+    }
+
+    private static IOException filterFailed(long p, String name, String expression) {
+        return new IOException(name + ": filter \"" + expression + "\": " + Libpcap.pcap_geterr(p));
     }
 
     private static void check(long p, String name, String call, int status) throws IOException {

@@ -2,6 +2,7 @@ package org.actorvs.io;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
@@ -175,6 +176,19 @@ class PcapLiveIoNamespaceTest {
         assertEquals(0, injector.failures());
         // One object per frame would be >= 16 bytes x 20,000 frames (10,000 out, 10,000 in).
         assertTrue(allocated < 16_384, allocated + " bytes allocated for " + frames + " round trips");
+    }
+
+    @Test
+    void filterThatDoesNotCompileIsAnIoExceptionNamingIt() {
+        final IOException e = assertThrows(IOException.class, () -> io.filter(0, "tcp port ((("));
+        assertTrue(e.getMessage().contains("tcp port ((("), e.getMessage());
+    }
+
+    @Test
+    void missingInterfaceIsAnIoException() {
+        final Port missing = new Port(0, ns + "x", port.mac(), OUR_IP & 0xFFFF_FFFFL, 0, 0, port.mtu(), -1);
+        final IOException e = assertThrows(IOException.class, () -> new PcapLiveIo(List.of(missing), ""));
+        assertTrue(e.getMessage().startsWith(ns + "x: "), e.getMessage());
     }
 
     @Test
