@@ -69,8 +69,26 @@ public final class VrrpActor {
      */
     public static Behavior<Command> create(VrrpConfig config, Port port, FrameSink out, ActorRef<ArpActor.Command> arp,
             ActorRef<RoleChanged> listener, LongSupplier clock) {
+        final List<ArpActor.Announcement> vips = new ArrayList<>();
+        for (int vip : config.vips()) {
+            vips.add(new ArpActor.Announcement(port.index(), vip));
+        }
+        return create(config, port, vips, out, arp, listener, clock);
+    }
+
+    /**
+     * As {@link #create(VrrpConfig, Port, FrameSink, ActorRef, ActorRef, LongSupplier)}, with each
+     * virtual address announced on its own port: the advert lists them all (keepalived compares the
+     * lists), but an address on another LAN — LVS-NAT's gateway on the back LAN — must move the
+     * caches there, not on the VRRP port.
+     *
+     * @param addresses the advert's addresses, each with the port its gratuitous ARP goes out on
+     */
+    public static Behavior<Command> create(VrrpConfig config, Port port, List<ArpActor.Announcement> addresses,
+            FrameSink out, ActorRef<ArpActor.Command> arp, ActorRef<RoleChanged> listener, LongSupplier clock) {
+        final ArpActor.Own take = new ArpActor.Own(addresses);
         Behavior<Command> vrrp = Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
-            final Shell shell = new Shell(new VrrpInstance(port, config, out), arp, listener, clock, timers);
+            final Shell shell = new Shell(new VrrpInstance(port, config, out), take, arp, listener, clock, timers);
             shell.apply(shell.instance.startup(clock.getAsLong()));
             return shell.behavior(ctx);
         }));
@@ -87,19 +105,14 @@ public final class VrrpActor {
         final ArpActor.Own take;
         final ArpActor.Own release = new ArpActor.Own(List.of());
 
-        Shell(VrrpInstance instance, ActorRef<ArpActor.Command> arp, ActorRef<RoleChanged> listener, LongSupplier clock,
-                TimerScheduler<Command> timers) {
+        Shell(VrrpInstance instance, ArpActor.Own take, ActorRef<ArpActor.Command> arp, ActorRef<RoleChanged> listener,
+                LongSupplier clock, TimerScheduler<Command> timers) {
             this.instance = instance;
+            this.take = take;
             this.arp = arp;
             this.listener = listener;
             this.clock = clock;
             this.timers = timers;
-            final int port = instance.port().index();
-            final List<ArpActor.Announcement> vips = new ArrayList<>();
-            for (int vip : instance.router().config().vips()) {
-                vips.add(new ArpActor.Announcement(port, vip));
-            }
-            this.take = new ArpActor.Own(vips);
         }
 
         Behavior<Command> behavior(ActorContext<Command> ctx) {

@@ -116,8 +116,33 @@ public final class Director implements AutoCloseable {
     /**
      * A VRRP instance on one port: the elected master holds the instance's virtual addresses (the
      * VIPs, and for NAT the real servers' gateway), the backup gives them up.
+     *
+     * @param port      the port the adverts go out on
+     * @param addresses every address of {@code config}'s advert with the port it is announced on
+     *                  (a NAT gateway lives on the back LAN, the VRRP port may be the front one)
+     * @param sync      which sync daemons each role runs
      */
-    public record Vrrp(VrrpConfig config, int port) {
+    public record Vrrp(VrrpConfig config, int port, List<ArpActor.Announcement> addresses, SyncRoles sync) {
+        public Vrrp {
+            addresses = List.copyOf(addresses);
+            int[] vips = config.vips();
+            if (addresses.size() != vips.length) {
+                throw new IllegalArgumentException(addresses.size() + " announced addresses for " + vips.length
+                        + " in the advert");
+            }
+            for (int i = 0; i < vips.length; i++) {
+                if (addresses.get(i).ipv4() != vips[i]) {
+                    throw new IllegalArgumentException("announced address " + i + " is not the advert's");
+                }
+            }
+            java.util.Objects.requireNonNull(sync, "sync");
+        }
+
+        /** Every virtual address on the VRRP port, no sync daemons. */
+        public Vrrp(VrrpConfig config, int port) {
+            this(config, port, Arrays.stream(config.vips()).mapToObj(v -> new ArpActor.Announcement(port, v)).toList(),
+                    SyncRoles.none());
+        }
     }
 
     /** What applying a rule set did. */
@@ -164,26 +189,25 @@ public final class Director implements AutoCloseable {
                     DRAIN_CHECK, System::nanoTime), "services");
             ActorRef<ArpActor.Command> arp = null;
             ActorRef<VrrpActor.Command> vrrpRef = null;
+            ActorRef<SyncActor.Command> sync = ctx.spawn(SyncActor.create(refs), "sync");
             if (link != null) {
                 Injector arpInjector = io.openInjector();
                 injectors.add(arpInjector);
                 arp = ctx.spawn(ArpActor.create(setup.ports(), link.neighbours(), arpInjector, ARP_TICK,
                         link.owned()), "arp");
                 if (link.vrrp() != null) {
+                    Vrrp v = link.vrrp();
                     Injector vrrpInjector = io.openInjector();
                     injectors.add(vrrpInjector);
-                    ActorRef<VrrpActor.RoleChanged> roles = ctx.spawn(Behaviors.receive(VrrpActor.RoleChanged.class)
-                            .onMessage(VrrpActor.RoleChanged.class, m -> {
-                                LOG.info("VRRP instance {} on {}: {}", link.vrrp().config().vrid(),
-                                        setup.ports().get(link.vrrp().port()).name(), m.role());
-                                role.set(m.role());
-                                return Behaviors.same();
-                            }).build(), "vrrp-roles");
-                    vrrpRef = ctx.spawn(VrrpActor.create(link.vrrp().config(), setup.ports().get(link.vrrp().port()),
+                    String where = "VRRP instance " + v.config().vrid() + " on " + setup.ports().get(v.port()).name();
+                    ActorRef<VrrpActor.RoleChanged> roles = ctx.spawn(v.sync().listener(sync, r -> {
+                        LOG.info("{}: {}", where, r);
+                        role.set(r);
+                    }), "vrrp-roles");
+                    vrrpRef = ctx.spawn(VrrpActor.create(v.config(), setup.ports().get(v.port()), v.addresses(),
                             vrrpInjector, arp, roles, System::nanoTime), "vrrp");
                 }
             }
-            ActorRef<SyncActor.Command> sync = ctx.spawn(SyncActor.create(refs), "sync");
             started.complete(new Started(List.copyOf(refs), pub, dir, arp, vrrpRef, sync));
             return Behaviors.empty();
         });
