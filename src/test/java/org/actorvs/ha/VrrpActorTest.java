@@ -119,4 +119,20 @@ class VrrpActorTest {
         vrrp.tell(new VrrpActor.GetStatus(reply.getRef()));
         assertEquals(1, reply.receiveMessage(WAIT).count(VrrpValidator.BAD_TTL));
     }
+
+    @Test
+    void aMasterAnnouncesEachVirtualAddressOnItsOwnPort() {
+        final List<ArpActor.Announcement> addresses = List.of(new ArpActor.Announcement(1, Adverts.VIP));
+        final TestProbe<ArpActor.Command> arp2 = KIT.createTestProbe(ArpActor.Command.class);
+        final ActorRef<VrrpActor.Command> other = KIT.spawn(VrrpActor.create(CONFIG,
+                Adverts.port(0, Adverts.OURS, Adverts.OUR_MAC), addresses, new Sent(), arp2.getRef(),
+                KIT.createTestProbe(VrrpActor.RoleChanged.class).getRef(), System::nanoTime));
+        try {
+            assertEquals(0, ((ArpActor.Own) arp2.receiveMessage(WAIT)).addresses().size(), "a backup owns no VIP");
+            assertEquals(addresses, ((ArpActor.Own) arp2.receiveMessage(WAIT)).addresses(),
+                    "the address goes out on port 1, not the VRRP port 0");
+        } finally {
+            KIT.stop(other);
+        }
+    }
 }

@@ -46,6 +46,14 @@ class CaptureFilterTest {
     }
 
     @Test
+    void aVirtualRouterAddsItsAdverts() throws Exception {
+        Port port = new Port(0, "eth0", MacAddress.parse("52:54:00:99:00:02"),
+                InetAddresses.parseIpv4("10.99.0.2") & 0xFFFF_FFFFL, 0, 0, 1500, -1);
+        assertTrue(CaptureFilter.of(RuleSet.EMPTY, List.of(port), true).contains("(ip proto 112)"));
+        assertTrue(!CaptureFilter.of(RuleSet.EMPTY, List.of(port), false).contains("112"));
+    }
+
+    @Test
     void libpcapAdmitsExactlyTheFramesOfTheServiceFromAKernelCapture() throws Exception {
         LabHost.requireNamespaces();
         // The client's frames to 10.99.0.10, the real servers' replies from .21/.24 and the ARP of the
