@@ -73,7 +73,7 @@ public final class VrrpActor {
         for (int vip : config.vips()) {
             vips.add(new ArpActor.Announcement(port.index(), vip));
         }
-        return create(config, port, vips, out, arp, listener, clock);
+        return create(config, port, vips, true, out, arp, listener, clock);
     }
 
     /**
@@ -83,13 +83,21 @@ public final class VrrpActor {
      * caches there, not on the VRRP port.
      *
      * @param addresses the advert's addresses, each with the port its gratuitous ARP goes out on
+     * @param start     start at once; false waits in Initialize for {@link Startup} (a director
+     *                  sends it once it receives frames, lest it miss the master's adverts and
+     *                  take the addresses from it)
      */
     public static Behavior<Command> create(VrrpConfig config, Port port, List<ArpActor.Announcement> addresses,
-            FrameSink out, ActorRef<ArpActor.Command> arp, ActorRef<RoleChanged> listener, LongSupplier clock) {
+            boolean start, FrameSink out, ActorRef<ArpActor.Command> arp, ActorRef<RoleChanged> listener,
+            LongSupplier clock) {
         final ArpActor.Own take = new ArpActor.Own(addresses);
+        final ArpActor.Announce again = new ArpActor.Announce(addresses);
         Behavior<Command> vrrp = Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
-            final Shell shell = new Shell(new VrrpInstance(port, config, out), take, arp, listener, clock, timers);
-            shell.apply(shell.instance.startup(clock.getAsLong()));
+            final Shell shell = new Shell(new VrrpInstance(port, config, out), take, again, arp, listener, clock,
+                    timers);
+            if (start) {
+                shell.apply(shell.instance.startup(clock.getAsLong()));
+            }
             return shell.behavior(ctx);
         }));
         return Behaviors.supervise(vrrp).onFailure(SupervisorStrategy.resume());
@@ -103,12 +111,14 @@ public final class VrrpActor {
         final TimerScheduler<Command> timers;
         final UnsafeBuffer view = new UnsafeBuffer(0, 0);
         final ArpActor.Own take;
+        final ArpActor.Announce again;
         final ArpActor.Own release = new ArpActor.Own(List.of());
 
-        Shell(VrrpInstance instance, ArpActor.Own take, ActorRef<ArpActor.Command> arp, ActorRef<RoleChanged> listener,
-                LongSupplier clock, TimerScheduler<Command> timers) {
+        Shell(VrrpInstance instance, ArpActor.Own take, ArpActor.Announce again, ActorRef<ArpActor.Command> arp,
+                ActorRef<RoleChanged> listener, LongSupplier clock, TimerScheduler<Command> timers) {
             this.instance = instance;
             this.take = take;
+            this.again = again;
             this.arp = arp;
             this.listener = listener;
             this.clock = clock;
@@ -120,7 +130,13 @@ public final class VrrpActor {
                     .onMessage(Advert.class, m -> {
                         if (m.port() == instance.port().index()) {
                             view.wrap(m.frame());
-                            apply(instance.onFrame(view, 0, m.frame().length, m.nowNanos()));
+                            final int actions = instance.onFrame(view, 0, m.frame().length, m.nowNanos());
+                            if (actions == VrrpRouter.SEND_ADVERT && instance.router().state() == VrrpRouter.State.MASTER) {
+                                // A master answering a lower-priority advert: as keepalived's
+                                // vrrp_state_master_rx(), it also re-sends its gratuitous ARPs.
+                                arp.tell(again);
+                            }
+                            apply(actions);
                         }
                         return Behaviors.same();
                     })

@@ -205,7 +205,7 @@ public final class Director implements AutoCloseable {
                         role.set(r);
                     }), "vrrp-roles");
                     vrrpRef = ctx.spawn(VrrpActor.create(v.config(), setup.ports().get(v.port()), v.addresses(),
-                            vrrpInjector, arp, roles, System::nanoTime), "vrrp");
+                            false, vrrpInjector, arp, roles, System::nanoTime), "vrrp");
                 }
             }
             started.complete(new Started(List.copyOf(refs), pub, dir, arp, vrrpRef, sync));
@@ -388,6 +388,17 @@ public final class Director implements AutoCloseable {
 
     public ActorRef<ScheduleUpdate> servicePublisher() {
         return publisher;
+    }
+
+    /**
+     * Joins the VRRP instance, if there is one. The caller does so once the services are applied:
+     * the capture threads then deliver the adverts of a master already running, so this director
+     * neither wins an election it should lose nor takes the addresses before it can forward.
+     */
+    public void joinVrrp() {
+        if (vrrp != null) {
+            vrrp.tell(VrrpActor.Startup.INSTANCE);
+        }
     }
 
     /** The VRRP role, INITIALIZE without a VRRP instance. */

@@ -133,6 +133,8 @@ public final class Main {
             director.apply(config.services(), config.drainTimeout());
             if (config.vrrp().isEmpty()) {
                 startSyncDaemons(director, config.sync());
+            } else {
+                director.joinVrrp();
             }
         } catch (RuntimeException e) {
             director.close();

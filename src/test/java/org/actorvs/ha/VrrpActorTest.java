@@ -125,7 +125,7 @@ class VrrpActorTest {
         final List<ArpActor.Announcement> addresses = List.of(new ArpActor.Announcement(1, Adverts.VIP));
         final TestProbe<ArpActor.Command> arp2 = KIT.createTestProbe(ArpActor.Command.class);
         final ActorRef<VrrpActor.Command> other = KIT.spawn(VrrpActor.create(CONFIG,
-                Adverts.port(0, Adverts.OURS, Adverts.OUR_MAC), addresses, new Sent(), arp2.getRef(),
+                Adverts.port(0, Adverts.OURS, Adverts.OUR_MAC), addresses, true, new Sent(), arp2.getRef(),
                 KIT.createTestProbe(VrrpActor.RoleChanged.class).getRef(), System::nanoTime));
         try {
             assertEquals(0, ((ArpActor.Own) arp2.receiveMessage(WAIT)).addresses().size(), "a backup owns no VIP");
@@ -133,6 +133,34 @@ class VrrpActorTest {
                     "the address goes out on port 1, not the VRRP port 0");
         } finally {
             KIT.stop(other);
+        }
+    }
+
+    @Test
+    void aMasterHearingALowerPriorityAdvertAnnouncesItsAddressesAgain() {
+        becomeMaster();
+        arp.receiveMessage(WAIT);
+        vrrp.tell(new VrrpActor.Advert(0, peerAdvert(50), System.nanoTime()));
+        final ArpActor.Command again = arp.receiveMessage(WAIT);
+        assertEquals(List.of(new ArpActor.Announcement(0, Adverts.VIP)), ((ArpActor.Announce) again).addresses());
+        final TestProbe<VrrpActor.Status> reply = KIT.createTestProbe(VrrpActor.Status.class);
+        vrrp.tell(new VrrpActor.GetStatus(reply.getRef()));
+        assertEquals(VrrpActor.Role.MASTER, reply.receiveMessage(WAIT).role(), "a lower priority does not take mastership");
+    }
+
+    @Test
+    void anInstanceCreatedHeldWaitsForStartup() {
+        final TestProbe<VrrpActor.RoleChanged> heldRoles = KIT.createTestProbe(VrrpActor.RoleChanged.class);
+        final ActorRef<VrrpActor.Command> held = KIT.spawn(VrrpActor.create(CONFIG,
+                Adverts.port(0, Adverts.OURS, Adverts.OUR_MAC), List.of(new ArpActor.Announcement(0, Adverts.VIP)),
+                false, new Sent(), KIT.createTestProbe(ArpActor.Command.class).getRef(), heldRoles.getRef(),
+                System::nanoTime));
+        try {
+            heldRoles.expectNoMessage(Duration.ofMillis(400));
+            held.tell(VrrpActor.Startup.INSTANCE);
+            assertEquals(VrrpActor.Role.BACKUP, heldRoles.receiveMessage(WAIT).role());
+        } finally {
+            KIT.stop(held);
         }
     }
 }

@@ -9,6 +9,8 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -35,6 +37,8 @@ class FailoverEndToEndTest {
     private static final int AFTER_KILL_SECONDS = 8;
     /** A bound to keep the test bounded, not a target: the target is well under a second. */
     private static final double TAKEOVER_BOUND_SECONDS = 10;
+    /** The directors' log lines' time of day (src/test/resources/logback-test.xml). */
+    private static final DateTimeFormatter LOG_TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
     private static final Pattern TOTAL = Pattern.compile("\"total\"\\s*:\\s*(\\d+)");
     private static final Pattern RESULT = Pattern.compile(
             "RESULT (\\d+) (\\w+) (\\d+) (-?[0-9.]+)");
@@ -158,35 +162,37 @@ class FailoverEndToEndTest {
         client = new ProcessBuilder("ip", "netns", "exec", lab.namespace("c1"), "python3", script.toString(),
                 Integer.toString(CONNECTIONS), "10.77.0.100", Double.toString(REQUEST_PERIOD_SECONDS), "100")
                 .redirectErrorStream(true).redirectOutput(out.toFile()).start();
-        awaitFile(out, "READY", 30, d1);
+        awaitFile(out, "READY", 30);
         long synced = awaitSynced(CONNECTIONS, 30);
         assertTrue(d1.isAlive(), d1.output());
 
         OutputStream control = client.getOutputStream();
         control.write("mark\n".getBytes(StandardCharsets.US_ASCII));
         control.flush();
+        String killedAt = LocalTime.now().format(LOG_TIME);
         d1.kill();
         LabProcess.sleep(TimeUnit.SECONDS.toMillis(AFTER_KILL_SECONDS));
         control.write("stop\n".getBytes(StandardCharsets.US_ASCII));
         control.flush();
-        awaitFile(out, "DONE", 20, d2);
+        awaitFile(out, "DONE", 20);
 
-        List<double[]> results = new ArrayList<>();
+        List<Double> results = new ArrayList<>();
         List<String> broken = new ArrayList<>();
         Matcher m = RESULT.matcher(Files.readString(out));
         while (m.find()) {
             boolean alive = m.group(2).equals("ok") && Integer.parseInt(m.group(3)) > 0;
             if (alive) {
-                results.add(new double[] {Double.parseDouble(m.group(4))});
+                results.add(Double.parseDouble(m.group(4)));
             } else {
                 broken.add(m.group(1) + ":" + m.group(2) + "/" + m.group(3));
             }
         }
-        double[] takeovers = results.stream().mapToDouble(r -> r[0]).filter(t -> t >= 0).sorted().toArray();
-        System.out.printf("failover: %d of %d connections carried on (d2 held %d synced before the kill);"
-                + " takeover per connection: median %.3f s, 99th %.3f s, max %.3f s; broken: %s%n",
-                results.size(), CONNECTIONS, synced, percentile(takeovers, 0.5), percentile(takeovers, 0.99),
-                percentile(takeovers, 1.0), broken);
+        double[] takeovers = results.stream().mapToDouble(Double::doubleValue).filter(t -> t >= 0).sorted().toArray();
+        String mastership = d2.output().lines().filter(l -> l.contains(": MASTER")).findFirst().orElse("(none)");
+        System.out.printf("failover: d1 killed at %s; d2: %s%n%d of %d connections carried on (d2 held %d synced"
+                + " before the kill); takeover per connection: median %.3f s, 99th %.3f s, max %.3f s; broken: %s%n",
+                killedAt, mastership, results.size(), CONNECTIONS, synced, percentile(takeovers, 0.5),
+                percentile(takeovers, 0.99), percentile(takeovers, 1.0), broken);
         assertEquals(CONNECTIONS, results.size() + broken.size(), "one result per connection");
         assertTrue(results.size() >= CONNECTIONS * 99 / 100,
                 "at least 99% of the connections carry on: broken " + broken + "\nd2:\n" + d2.output());
@@ -232,12 +238,12 @@ class FailoverEndToEndTest {
         }
     }
 
-    private void awaitFile(Path file, String text, int seconds, LabProcess director) throws IOException {
+    private void awaitFile(Path file, String text, int seconds) throws IOException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (!Files.readString(file).contains(text)) {
             if (System.nanoTime() > deadline || !client.isAlive() && !Files.readString(file).contains(text)) {
                 fail("the client did not print " + text + " in " + seconds + " s:\n" + Files.readString(file)
-                        + "\n" + director + ":\n" + director.output());
+                        + processes.stream().map(p -> "\n" + p + ":\n" + p.output()).toList());
             }
             LabProcess.sleep(50);
         }
@@ -247,7 +253,6 @@ class FailoverEndToEndTest {
         if (sorted.length == 0) {
             return Double.NaN;
         }
-        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1 < 0 ? 0
-                : (int) Math.ceil(p * sorted.length) - 1)];
+        return sorted[Math.max(0, (int) Math.ceil(p * sorted.length) - 1)];
     }
 }
