@@ -2,6 +2,7 @@ package org.actorvs.runtime;
 
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import org.actorvs.ha.VrrpActor;
 import org.actorvs.sync.SyncDaemon;
@@ -55,7 +56,7 @@ public record SyncRoles(SyncSettings settings, Optional<SyncDaemon> master, Opti
      * daemons this policy asks for, and hands every role to {@code onRole} (the director's view).
      */
     Behavior<VrrpActor.RoleChanged> listener(ActorRef<SyncActor.Command> sync,
-            java.util.function.Consumer<VrrpActor.Role> onRole) {
+            Consumer<VrrpActor.Role> onRole) {
         Behavior<Object> b = Behaviors.setup(ctx -> {
             ActorRef<SyncActor.Reply> replies = ctx.getSelf().narrow();
             boolean[] running = new boolean[2];

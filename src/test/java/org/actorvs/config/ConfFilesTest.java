@@ -65,7 +65,8 @@ class ConfFilesTest {
                 v1.virtualAddresses());
         assertEquals(v1.virtualAddresses(), v2.virtualAddresses());
         assertEquals(List.of(), d1.ownedAddresses());
-        assertEquals(v1.router().withPriority(100).vrid(), v2.router().vrid());
+        assertEquals(v1.router().vrid(), v2.router().vrid());
+        assertTrue(v1.syncBoth() && v2.syncBoth());
         assertEquals(150, v1.router().priority());
         assertEquals(100, v2.router().priority());
         assertEquals(3, v1.router().version());

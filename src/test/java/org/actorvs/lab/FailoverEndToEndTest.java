@@ -9,6 +9,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -188,16 +190,28 @@ class FailoverEndToEndTest {
             }
         }
         double[] takeovers = results.stream().mapToDouble(Double::doubleValue).filter(t -> t >= 0).sorted().toArray();
-        String mastership = d2.output().lines().filter(l -> l.contains(": MASTER")).findFirst().orElse("(none)");
-        System.out.printf("failover: d1 killed at %s; d2: %s%n%d of %d connections carried on (d2 held %d synced"
-                + " before the kill); takeover per connection: median %.3f s, 99th %.3f s, max %.3f s; broken: %s%n",
-                killedAt, mastership, results.size(), CONNECTIONS, synced, percentile(takeovers, 0.5),
-                percentile(takeovers, 0.99), percentile(takeovers, 1.0), broken);
+        LocalTime killed = LocalTime.parse(killedAt, LOG_TIME);
+        String d2Master = d2.output().lines().filter(l -> l.contains("VRRP instance") && l.endsWith(": MASTER"))
+                .map(l -> LocalTime.parse(l.substring(0, 12), LOG_TIME)).filter(t -> !t.isBefore(killed))
+                .findFirst().map(t -> Duration.between(killed, t).toMillis() + " ms").orElse("never");
+        System.out.printf("failover: d1 killed at %s, d2 master %s after; roles:%n%s%n%s%n%d of %d connections"
+                + " carried on (d2 held %d synced before the kill); takeover per connection: median %.3f s,"
+                + " 99th %.3f s, max %.3f s; broken: %s%n", killedAt, d2Master, roles(d1), roles(d2), results.size(),
+                CONNECTIONS, synced, percentile(takeovers, 0.5), percentile(takeovers, 0.99),
+                percentile(takeovers, 1.0), broken);
         assertEquals(CONNECTIONS, results.size() + broken.size(), "one result per connection");
         assertTrue(results.size() >= CONNECTIONS * 99 / 100,
                 "at least 99% of the connections carry on: broken " + broken + "\nd2:\n" + d2.output());
         assertTrue(takeovers.length > 0 && takeovers[takeovers.length - 1] < TAKEOVER_BOUND_SECONDS,
                 "takeovers " + Arrays.toString(takeovers));
+    }
+
+    /** A director's role changes with their time of day, as its log has them. */
+    private static String roles(LabProcess director) {
+        return director.output().lines().filter(l -> l.contains("VRRP instance"))
+                .map(l -> "  " + director.toString().substring(0, director.toString().indexOf(' ')) + " "
+                        + l.substring(0, Math.min(12, l.length())) + l.substring(l.lastIndexOf(':')))
+                .collect(Collectors.joining("\n"));
     }
 
     private LabProcess start(String host) {

@@ -1,6 +1,7 @@
 package org.actorvs.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -50,7 +51,7 @@ class CaptureFilterTest {
         Port port = new Port(0, "eth0", MacAddress.parse("52:54:00:99:00:02"),
                 InetAddresses.parseIpv4("10.99.0.2") & 0xFFFF_FFFFL, 0, 0, 1500, -1);
         assertTrue(CaptureFilter.of(RuleSet.EMPTY, List.of(port), true).contains("(ip proto 112)"));
-        assertTrue(!CaptureFilter.of(RuleSet.EMPTY, List.of(port), false).contains("112"));
+        assertFalse(CaptureFilter.of(RuleSet.EMPTY, List.of(port), false).contains("112"));
     }
 
     @Test
