@@ -132,8 +132,9 @@ public final class VrrpActor {
                             view.wrap(m.frame());
                             final int actions = instance.onFrame(view, 0, m.frame().length, m.nowNanos());
                             if (actions == VrrpRouter.SEND_ADVERT && instance.router().state() == VrrpRouter.State.MASTER) {
-                                // A master answering a lower-priority advert: as keepalived's
-                                // vrrp_state_master_rx(), it also re-sends its gratuitous ARPs.
+                                // A master answering a lower-priority (or leaving) peer's advert:
+                                // as keepalived's vrrp_state_master_rx(), it also re-sends its
+                                // gratuitous ARPs, moving back caches a second master took.
                                 arp.tell(again);
                             }
                             apply(actions);
