@@ -49,6 +49,8 @@ import org.actorvs.service.RuleSet;
  * @param metrics                 the Prometheus metrics endpoint
  * @param healthChecks            one health check per checked real server, as keepalived's checkers
  * @param sync                    the sync sysctls and the sync daemons to start
+ * @param vrrp                    the VRRP instance whose master holds the moving addresses; empty
+ *                                when this director holds its addresses for good
  */
 public record DirectorConfig(
         String source,
@@ -67,7 +69,8 @@ public record DirectorConfig(
         Admin admin,
         Metrics metrics,
         List<HealthCheckSpec> healthChecks,
-        SyncConfig sync) {
+        SyncConfig sync,
+        Optional<VrrpSettings> vrrp) {
 
     public DirectorConfig {
         Objects.requireNonNull(source, "source");
@@ -85,6 +88,16 @@ public record DirectorConfig(
         Objects.requireNonNull(metrics, "metrics");
         healthChecks = List.copyOf(healthChecks);
         Objects.requireNonNull(sync, "sync");
+        Objects.requireNonNull(vrrp, "vrrp");
+    }
+
+    /** A director without a VRRP instance. */
+    public DirectorConfig(String source, String nodeName, List<Interface> interfaces, List<OwnedAddress> ownedAddresses,
+            List<StaticRoute> routes, List<Neighbour> neighbours, int shards, int connectionTableCapacity,
+            ProtocolTimeouts timeouts, IpvsSettings ipvs, RuleSet services, Duration drainTimeout, Capture capture,
+            Admin admin, Metrics metrics, List<HealthCheckSpec> healthChecks, SyncConfig sync) {
+        this(source, nodeName, interfaces, ownedAddresses, routes, neighbours, shards, connectionTableCapacity,
+                timeouts, ipvs, services, drainTimeout, capture, admin, metrics, healthChecks, sync, Optional.empty());
     }
 
     /**

@@ -135,7 +135,7 @@ public final class DirectorConfigLoader {
         Section s = top.section(ROOT, "node-name", "interfaces", "owned-addresses", "routes", "neighbours", "shards",
                 "connection-table", "timeouts", "ipvs", "services", "drain-timeout", "capture", "admin",
                 "metrics", HealthChecksReader.KEY,
-                SyncConfigReader.KEY);
+                SyncConfigReader.KEY, VrrpConfigReader.KEY);
 
         String nodeName = s.string("node-name", "this director's name, e.g. \"d1\"");
         List<Interface> interfaces = interfaces(s);
@@ -153,7 +153,8 @@ public final class DirectorConfigLoader {
                 timeouts(s), ipvs(s), services,
                 s.duration("drain-timeout", Duration.ZERO, Duration.ofDays(31), DEFAULT_DRAIN_TIMEOUT),
                 capture(s), admin(s), metrics(s),
-                HealthChecksReader.read(s, services), SyncConfigReader.read(s));
+                HealthChecksReader.read(s, services), SyncConfigReader.read(s),
+                VrrpConfigReader.read(s, byName, owned));
     }
 
     // ---------------------------------------------------------------- network
@@ -244,7 +245,7 @@ public final class DirectorConfigLoader {
         return name;
     }
 
-    private static String knownInterface(Section s, String key, Map<String, Interface> byName) throws ConfigError {
+    static String knownInterface(Section s, String key, Map<String, Interface> byName) throws ConfigError {
         String name = s.string(key, "the name of an interface in actorvs.interfaces");
         if (!byName.containsKey(name)) {
             throw s.error(key, "unknown interface '" + name + "' (interfaces are " + String.join(", ", byName.keySet()) + ")");

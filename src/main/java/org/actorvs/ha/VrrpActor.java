@@ -72,20 +72,33 @@ public final class VrrpActor {
      */
     public static Behavior<Command> create(VrrpConfig config, Port port, FrameSink out, ActorRef<ArpActor.Command> arp,
             ActorRef<RoleChanged> listener, LongSupplier clock) {
-        return create(config, port, out, arp, listener, clock, false);
+        final List<ArpActor.Announcement> vips = new ArrayList<>();
+        for (int vip : config.vips()) {
+            vips.add(new ArpActor.Announcement(port.index(), vip));
+        }
+        return create(config, port, vips, true, out, arp, listener, clock);
     }
 
     /**
-     * As {@link #create(VrrpConfig, Port, FrameSink, ActorRef, ActorRef, LongSupplier)}, but with
-     * {@code held} the instance stays in Initialize (neither advertising nor preempting, holding no
-     * VIP) until it is told {@link Startup}: a starting director first pulls a running peer's
-     * connection table (sync.bulk), so that taking the VIPs back loses no connection.
+     * As {@link #create(VrrpConfig, Port, FrameSink, ActorRef, ActorRef, LongSupplier)}, with each
+     * virtual address announced on its own port: the advert lists them all (keepalived compares the
+     * lists), but an address on another LAN — LVS-NAT's gateway on the back LAN — must move the
+     * caches there, not on the VRRP port.
+     *
+     * @param addresses the advert's addresses, each with the port its gratuitous ARP goes out on
+     * @param start     start at once; false waits in Initialize for {@link Startup} (a director
+     *                  sends it once it receives frames, lest it miss the master's adverts and
+     *                  take the addresses from it)
      */
-    public static Behavior<Command> create(VrrpConfig config, Port port, FrameSink out, ActorRef<ArpActor.Command> arp,
-            ActorRef<RoleChanged> listener, LongSupplier clock, boolean held) {
+    public static Behavior<Command> create(VrrpConfig config, Port port, List<ArpActor.Announcement> addresses,
+            boolean start, FrameSink out, ActorRef<ArpActor.Command> arp, ActorRef<RoleChanged> listener,
+            LongSupplier clock) {
+        final ArpActor.Own take = new ArpActor.Own(addresses);
+        final ArpActor.Announce again = new ArpActor.Announce(addresses);
         Behavior<Command> vrrp = Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
-            final Shell shell = new Shell(new VrrpInstance(port, config, out), arp, listener, clock, timers);
-            if (!held) {
+            final Shell shell = new Shell(new VrrpInstance(port, config, out), take, again, arp, listener, clock,
+                    timers);
+            if (start) {
                 shell.apply(shell.instance.startup(clock.getAsLong()));
             }
             return shell.behavior(ctx);
@@ -101,22 +114,19 @@ public final class VrrpActor {
         final TimerScheduler<Command> timers;
         final UnsafeBuffer view = new UnsafeBuffer(0, 0);
         final ArpActor.Own take;
+        final ArpActor.Announce again;
         final ArpActor.Own release = new ArpActor.Own(List.of());
         long transitions;
 
-        Shell(VrrpInstance instance, ActorRef<ArpActor.Command> arp, ActorRef<RoleChanged> listener, LongSupplier clock,
-                TimerScheduler<Command> timers) {
+        Shell(VrrpInstance instance, ArpActor.Own take, ArpActor.Announce again, ActorRef<ArpActor.Command> arp,
+                ActorRef<RoleChanged> listener, LongSupplier clock, TimerScheduler<Command> timers) {
             this.instance = instance;
+            this.take = take;
+            this.again = again;
             this.arp = arp;
             this.listener = listener;
             this.clock = clock;
             this.timers = timers;
-            final int port = instance.port().index();
-            final List<ArpActor.Announcement> vips = new ArrayList<>();
-            for (int vip : instance.router().config().vips()) {
-                vips.add(new ArpActor.Announcement(port, vip));
-            }
-            this.take = new ArpActor.Own(vips);
         }
 
         Behavior<Command> behavior(ActorContext<Command> ctx) {
@@ -124,7 +134,14 @@ public final class VrrpActor {
                     .onMessage(Advert.class, m -> {
                         if (m.port() == instance.port().index()) {
                             view.wrap(m.frame());
-                            apply(instance.onFrame(view, 0, m.frame().length, m.nowNanos()));
+                            final int actions = instance.onFrame(view, 0, m.frame().length, m.nowNanos());
+                            if (actions == VrrpRouter.SEND_ADVERT && instance.router().state() == VrrpRouter.State.MASTER) {
+                                // A master answering a lower-priority (or leaving) peer's advert:
+                                // as keepalived's vrrp_state_master_rx(), it also re-sends its
+                                // gratuitous ARPs, moving back caches a second master took.
+                                arp.tell(again);
+                            }
+                            apply(actions);
                         }
                         return Behaviors.same();
                     })

@@ -22,7 +22,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * neighbour table lock-free; only this actor writes it.
  */
 public final class ArpActor {
-    public sealed interface Command permits ArpFrame, Tick, Own, GetStats {
+    public sealed interface Command permits ArpFrame, Tick, Own, Announce, GetStats {
     }
 
     /** An ARP frame a capture thread received (copied: ARP is rare, the copy is cheap). */
@@ -39,6 +39,17 @@ public final class ArpActor {
      */
     public record Own(List<Announcement> addresses) implements Command {
         public Own {
+            addresses = List.copyOf(addresses);
+        }
+    }
+
+    /**
+     * Announce again those of these addresses this director holds: a master that hears a
+     * lower-priority advert re-sends its gratuitous ARPs (keepalived's vrrp_state_master_rx(),
+     * garp_lower_prio_repeat), so caches a transient second master moved come back.
+     */
+    public record Announce(List<Announcement> addresses) implements Command {
+        public Announce {
             addresses = List.copyOf(addresses);
         }
     }
@@ -102,6 +113,14 @@ public final class ArpActor {
                         }
                         moving.clear();
                         moving.addAll(m.addresses());
+                        return Behaviors.same();
+                    })
+                    .onMessage(Announce.class, m -> {
+                        for (Announcement a : m.addresses()) {
+                            if (moving.contains(a)) {
+                                garp.announce(ports.get(a.port()), a.ipv4(), GratuitousArp.KEEPALIVED_REPEAT, injector);
+                            }
+                        }
                         return Behaviors.same();
                     })
                     .onMessage(GetStats.class, m -> {

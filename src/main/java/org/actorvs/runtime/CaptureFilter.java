@@ -26,8 +26,16 @@ public final class CaptureFilter {
     }
 
     public static String of(RuleSet services, List<Port> ports) {
+        return of(services, ports, false);
+    }
+
+    /** As {@link #of(RuleSet, List)}, plus the VRRP adverts (IP protocol 112) when a virtual router runs. */
+    public static String of(RuleSet services, List<Port> ports, boolean vrrp) {
         Set<String> terms = new LinkedHashSet<>();
         terms.add("arp");
+        if (vrrp) {
+            terms.add("(ip proto 112)");
+        }
         for (RuleSet.Service s : services.services()) {
             ServiceKey key = s.spec().key();
             if (key.fwmark() == 0) {

@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -120,12 +121,33 @@ public final class Director implements AutoCloseable {
 
     /**
      * A VRRP instance on one port: the elected master holds the instance's virtual addresses (the
-     * VIPs, and for NAT the real servers' gateway), the backup gives them up. {@code held}: the
-     * instance waits in Initialize for {@link #eligible()} (after {@link #bulkSync}).
+     * VIPs, and for NAT the real servers' gateway), the backup gives them up.
+     *
+     * @param port      the port the adverts go out on
+     * @param addresses every address of {@code config}'s advert with the port it is announced on
+     *                  (a NAT gateway lives on the back LAN, the VRRP port may be the front one)
+     * @param sync      which sync daemons each role runs
      */
-    public record Vrrp(VrrpConfig config, int port, boolean held) {
+    public record Vrrp(VrrpConfig config, int port, List<ArpActor.Announcement> addresses, SyncRoles sync) {
+        public Vrrp {
+            addresses = List.copyOf(addresses);
+            int[] vips = config.vips();
+            if (addresses.size() != vips.length) {
+                throw new IllegalArgumentException(addresses.size() + " announced addresses for " + vips.length
+                        + " in the advert");
+            }
+            for (int i = 0; i < vips.length; i++) {
+                if (addresses.get(i).ipv4() != vips[i]) {
+                    throw new IllegalArgumentException("announced address " + i + " is not the advert's");
+                }
+            }
+            Objects.requireNonNull(sync, "sync");
+        }
+
+        /** Every virtual address on the VRRP port, no sync daemons. */
         public Vrrp(VrrpConfig config, int port) {
-            this(config, port, false);
+            this(config, port, Arrays.stream(config.vips()).mapToObj(v -> new ArpActor.Announcement(port, v)).toList(),
+                    SyncRoles.none());
         }
     }
 
@@ -173,26 +195,28 @@ public final class Director implements AutoCloseable {
                     DRAIN_CHECK, System::nanoTime), "services");
             ActorRef<ArpActor.Command> arp = null;
             ActorRef<VrrpActor.Command> vrrpRef = null;
+            ActorRef<SyncActor.Command> sync = ctx.spawn(SyncActor.create(refs), "sync");
             if (link != null) {
                 Injector arpInjector = io.openInjector();
                 injectors.add(arpInjector);
                 arp = ctx.spawn(ArpActor.create(setup.ports(), link.neighbours(), arpInjector, ARP_TICK,
                         link.owned()), "arp");
                 if (link.vrrp() != null) {
+                    Vrrp v = link.vrrp();
                     Injector vrrpInjector = io.openInjector();
                     injectors.add(vrrpInjector);
-                    ActorRef<VrrpActor.RoleChanged> roles = ctx.spawn(Behaviors.receive(VrrpActor.RoleChanged.class)
-                            .onMessage(VrrpActor.RoleChanged.class, m -> {
-                                LOG.info("VRRP instance {} on {}: {}", link.vrrp().config().vrid(),
-                                        setup.ports().get(link.vrrp().port()).name(), m.role());
-                                role.set(m.role());
-                                return Behaviors.same();
-                            }).build(), "vrrp-roles");
-                    vrrpRef = ctx.spawn(VrrpActor.create(link.vrrp().config(), setup.ports().get(link.vrrp().port()),
-                            vrrpInjector, arp, roles, System::nanoTime, link.vrrp().held()), "vrrp");
+                    String where = "VRRP instance " + v.config().vrid() + " on " + setup.ports().get(v.port()).name();
+                    ActorRef<VrrpActor.RoleChanged> roles = ctx.spawn(v.sync().listener(sync, r -> {
+                        LOG.info("{}: {}", where, r);
+                        role.set(r);
+                    }), "vrrp-roles");
+                    vrrpRef = ctx.spawn(VrrpActor.create(v.config(), setup.ports().get(v.port()), v.addresses(),
+                            false, vrrpInjector, arp, roles, System::nanoTime), "vrrp",
+                            // A thread of its own: with 100 ms adverts a backup takes over after
+                            // 0.36 s, so an advert queued behind admin or sync work splits the pair.
+                            DispatcherSelector.fromConfig("actorvs.vrrp-dispatcher"));
                 }
             }
-            ActorRef<SyncActor.Command> sync = ctx.spawn(SyncActor.create(refs), "sync");
             started.complete(new Started(List.copyOf(refs), pub, dir, arp, vrrpRef, sync));
             return Behaviors.empty();
         });
@@ -230,6 +254,10 @@ public final class Director implements AutoCloseable {
     static Config systemConfig() {
         return ConfigFactory.parseString(String.join("\n",
                 "actorvs.shard-dispatcher {",
+                "  type = PinnedDispatcher",
+                "  executor = thread-pool-executor",
+                "}",
+                "actorvs.vrrp-dispatcher {",
                 "  type = PinnedDispatcher",
                 "  executor = thread-pool-executor",
                 "}",
@@ -391,7 +419,7 @@ public final class Director implements AutoCloseable {
      * thread of its own, and applies it to the owning shards as the sync backup applies entries
      * (in_pkts = {@code threshold}, sync_threshold). Completes (never exceptionally) once the
      * table is applied, or when no peer gave one within {@code config.timeout()}: then this
-     * director may take the VIPs, e.g. {@code bulkSync(bulk, t).thenRun(director::eligible)}.
+     * director may take the VIPs, e.g. {@code bulkSync(bulk, t).thenRun(director::joinVrrp)}.
      */
     public CompletionStage<BulkResult> bulkSync(BulkConfig config, int threshold) {
         if (!config.pulls()) {
@@ -433,22 +461,15 @@ public final class Director implements AutoCloseable {
 
     /**
      * sync.bulk at start, in one call: serve the table when {@code listen} is set, pull a peer's
-     * when {@code peers} are, then make a {@link Vrrp#held() held} VRRP instance eligible, whatever
-     * the pull's outcome. Call it after the services are applied, so pulled connections find
+     * when {@code peers} are, then join the VRRP instance ({@link #joinVrrp()}), whatever the pull's
+     * outcome: preemption waits for the table. Call it after the services are applied, so pulled connections find
      * their destinations.
      */
     public CompletionStage<BulkResult> startBulk(BulkConfig config, int threshold) throws IOException {
         if (config.listen().isPresent()) {
             serveBulk(config);
         }
-        return bulkSync(config, threshold).whenComplete((result, failure) -> eligible());
-    }
-
-    /** Lets a VRRP instance created {@link Vrrp#held() held} join its virtual router; else nothing. */
-    public void eligible() {
-        if (vrrp != null) {
-            vrrp.tell(VrrpActor.Startup.INSTANCE);
-        }
+        return bulkSync(config, threshold).whenComplete((result, failure) -> joinVrrp());
     }
 
     public List<ActorRef<PacketShard.Command>> shards() {
@@ -467,6 +488,17 @@ public final class Director implements AutoCloseable {
     /** The VRRP instance's actor; empty without one. */
     public Optional<ActorRef<VrrpActor.Command>> vrrpActor() {
         return Optional.ofNullable(vrrp);
+    }
+
+    /**
+     * Joins the VRRP instance, if there is one. The caller does so once the services are applied:
+     * the capture threads then deliver the adverts of a master already running, so this director
+     * neither wins an election it should lose nor takes the addresses before it can forward.
+     */
+    public void joinVrrp() {
+        if (vrrp != null) {
+            vrrp.tell(VrrpActor.Startup.INSTANCE);
+        }
     }
 
     /** The VRRP role, INITIALIZE without a VRRP instance. */

@@ -2,6 +2,7 @@ package org.actorvs.runtime;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,6 +16,7 @@ import org.actorvs.config.ConfigError;
 import org.actorvs.config.DirectorConfig;
 import org.actorvs.config.DirectorConfigLoader;
 import org.actorvs.config.SyncConfig;
+import org.actorvs.config.VrrpSettings;
 import org.actorvs.forward.Port;
 import org.actorvs.health.HealthChecks;
 import org.actorvs.io.NeighbourTable;
@@ -22,6 +24,7 @@ import org.actorvs.io.PacketIo;
 import org.actorvs.io.PcapFileIo;
 import org.actorvs.io.PcapLiveIo;
 import org.actorvs.metrics.DirectorMetrics;
+import org.actorvs.sync.BulkConfig;
 import org.actorvs.sync.SyncDaemon;
 import org.actorvs.sync.SyncSettings;
 import org.slf4j.Logger;
@@ -111,7 +114,8 @@ public final class Main {
      */
     static Director startLive(DirectorConfig config) throws IOException {
         List<Port> ports = livePorts(config);
-        Director director = start(config, ports, new PcapLiveIo(ports, CaptureFilter.of(config.services(), ports),
+        Director director = start(config, ports, new PcapLiveIo(ports, CaptureFilter.of(config.services(), ports,
+                config.vrrp().isPresent()),
                 (int) Math.max(1, config.capture().pollInterval().toMillis()), config.capture().snaplen(),
                 config.capture().bufferBytes()));
         DirectorMetrics.serve(director, config);
@@ -126,15 +130,47 @@ public final class Main {
             neighbours.putStatic(config.interfaceIndex(n.interfaceName()), ipv4(n.address()), n.mac());
         }
         Director director = Director.live(setup(config, ports, i -> neighbours), io,
-                new Director.LinkLayer(neighbours, owned(config)));
+                new Director.LinkLayer(neighbours, owned(config), vrrp(config)));
         try {
             director.apply(config.services(), config.drainTimeout());
-            startSyncDaemons(director, config.sync());
+            if (config.vrrp().isEmpty()) {
+                startSyncDaemons(director, config.sync());
+            }
+            BulkConfig bulk = config.sync().bulk();
+            if (bulk.listen().isPresent() || bulk.pulls()) {
+                // Serve this table to directors that start later; pull a running peer's first, and
+                // only then join the VRRP instance: preemption waits for the table (bounded).
+                try {
+                    director.startBulk(bulk, config.sync().settings().threshold());
+                } catch (IOException e) {
+                    throw new UncheckedIOException("sync.bulk.listen: " + e.getMessage(), e);
+                }
+            } else {
+                director.joinVrrp();
+            }
         } catch (RuntimeException e) {
             director.close();
             throw e;
         }
         return director;
+    }
+
+    /**
+     * The VRRP instance, if configured: its virtual addresses move with mastership, and the role
+     * starts and stops the sync daemons (which then do not start with the director).
+     */
+    static Director.Vrrp vrrp(DirectorConfig config) {
+        if (config.vrrp().isEmpty()) {
+            return null;
+        }
+        VrrpSettings v = config.vrrp().get();
+        List<ArpActor.Announcement> moving = new ArrayList<>();
+        for (DirectorConfig.OwnedAddress a : v.virtualAddresses()) {
+            moving.add(new ArpActor.Announcement(config.interfaceIndex(a.interfaceName()), ipv4(a.address())));
+        }
+        SyncConfig sync = config.sync();
+        return new Director.Vrrp(v.router(), config.interfaceIndex(v.interfaceName()), moving,
+                new SyncRoles(sync.settings(), sync.master(), sync.backup(), v.syncBoth()));
     }
 
     /** The sync daemons the configuration asks for; a daemon that cannot start stops the director. */

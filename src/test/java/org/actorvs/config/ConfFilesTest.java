@@ -31,6 +31,7 @@ class ConfFilesTest {
             files = walk.filter(p -> p.toString().endsWith(".conf")).sorted().toList();
         }
         assertEquals(List.of(CONF.resolve("actorvs.conf"), CONF.resolve("examples/dr.conf"),
+                CONF.resolve("examples/nat-pair-d1.conf"), CONF.resolve("examples/nat-pair-d2.conf"),
                 CONF.resolve("examples/nat.conf"), CONF.resolve("examples/tun.conf")), files);
         for (Path f : files) {
             DirectorConfig c = DirectorConfigLoader.load(f);
@@ -52,6 +53,28 @@ class ConfFilesTest {
         assertEquals("rr", s.spec().scheduler());
         assertEquals(List.of("10.78.0.23", "10.78.0.22", "10.78.0.21"), addresses(s));
         assertTrue(s.destinations().stream().allMatch(d -> d.forward() == DestinationSpec.Forward.MASQ && d.port() == 80));
+    }
+
+    @Test
+    void natPairExamplesAreOneVirtualRouterWithD1Preferred() throws ConfigError {
+        DirectorConfig d1 = DirectorConfigLoader.load(CONF.resolve("examples/nat-pair-d1.conf"));
+        DirectorConfig d2 = DirectorConfigLoader.load(CONF.resolve("examples/nat-pair-d2.conf"));
+        VrrpSettings v1 = d1.vrrp().orElseThrow();
+        VrrpSettings v2 = d2.vrrp().orElseThrow();
+        assertEquals(List.of(new OwnedAddress(VIP, "eth0"), new OwnedAddress(AddressText.parse("10.78.0.254"), "eth1")),
+                v1.virtualAddresses());
+        assertEquals(v1.virtualAddresses(), v2.virtualAddresses());
+        assertEquals(List.of(), d1.ownedAddresses());
+        assertEquals(v1.router().vrid(), v2.router().vrid());
+        assertTrue(v1.syncBoth() && v2.syncBoth());
+        assertEquals(150, v1.router().priority());
+        assertEquals(100, v2.router().priority());
+        assertEquals(3, v1.router().version());
+        assertEquals(10, v1.router().intervalCentis());
+        assertEquals("10.77.0.12/24", d2.interfaces().get(0).ipv4().orElseThrow().toString());
+        assertEquals(d1.sync(), d2.sync());
+        assertEquals(7, d1.sync().master().orElseThrow().syncId());
+        assertEquals(d1.services(), d2.services());
     }
 
     @Test

@@ -121,25 +121,44 @@ class VrrpActorTest {
     }
 
     @Test
-    void aHeldInstanceWaitsInInitializeUntilToldStartup() {
-        final TestProbe<VrrpActor.RoleChanged> heldRoles = KIT.createTestProbe(VrrpActor.RoleChanged.class);
-        final TestProbe<ArpActor.Command> heldArp = KIT.createTestProbe(ArpActor.Command.class);
-        final Sent heldSent = new Sent();
-        final ActorRef<VrrpActor.Command> held = KIT.spawn(VrrpActor.create(CONFIG,
-                Adverts.port(0, Adverts.OURS, Adverts.OUR_MAC), heldSent, heldArp.getRef(), heldRoles.getRef(),
-                System::nanoTime, true));
+    void aMasterAnnouncesEachVirtualAddressOnItsOwnPort() {
+        final List<ArpActor.Announcement> addresses = List.of(new ArpActor.Announcement(1, Adverts.VIP));
+        final TestProbe<ArpActor.Command> arp2 = KIT.createTestProbe(ArpActor.Command.class);
+        final ActorRef<VrrpActor.Command> other = KIT.spawn(VrrpActor.create(CONFIG,
+                Adverts.port(0, Adverts.OURS, Adverts.OUR_MAC), addresses, true, new Sent(), arp2.getRef(),
+                KIT.createTestProbe(VrrpActor.RoleChanged.class).getRef(), System::nanoTime));
         try {
-            // well past Master_Down_Interval (0.18 s): a started instance would be master by now
-            heldRoles.expectNoMessage(Duration.ofMillis(500));
-            final TestProbe<VrrpActor.Status> reply = KIT.createTestProbe(VrrpActor.Status.class);
-            held.tell(new VrrpActor.GetStatus(reply.getRef()));
-            assertEquals(VrrpActor.Role.INITIALIZE, reply.receiveMessage(WAIT).role());
-            assertEquals(0, heldSent.size(), "a held instance never advertises");
-            heldArp.expectNoMessage(Duration.ZERO);
+            assertEquals(0, ((ArpActor.Own) arp2.receiveMessage(WAIT)).addresses().size(), "a backup owns no VIP");
+            assertEquals(addresses, ((ArpActor.Own) arp2.receiveMessage(WAIT)).addresses(),
+                    "the address goes out on port 1, not the VRRP port 0");
+        } finally {
+            KIT.stop(other);
+        }
+    }
 
+    @Test
+    void aMasterHearingALowerPriorityAdvertAnnouncesItsAddressesAgain() {
+        becomeMaster();
+        arp.receiveMessage(WAIT);
+        vrrp.tell(new VrrpActor.Advert(0, peerAdvert(50), System.nanoTime()));
+        final ArpActor.Command again = arp.receiveMessage(WAIT);
+        assertEquals(List.of(new ArpActor.Announcement(0, Adverts.VIP)), ((ArpActor.Announce) again).addresses());
+        final TestProbe<VrrpActor.Status> reply = KIT.createTestProbe(VrrpActor.Status.class);
+        vrrp.tell(new VrrpActor.GetStatus(reply.getRef()));
+        assertEquals(VrrpActor.Role.MASTER, reply.receiveMessage(WAIT).role(), "a lower priority does not take mastership");
+    }
+
+    @Test
+    void anInstanceCreatedHeldWaitsForStartup() {
+        final TestProbe<VrrpActor.RoleChanged> heldRoles = KIT.createTestProbe(VrrpActor.RoleChanged.class);
+        final ActorRef<VrrpActor.Command> held = KIT.spawn(VrrpActor.create(CONFIG,
+                Adverts.port(0, Adverts.OURS, Adverts.OUR_MAC), List.of(new ArpActor.Announcement(0, Adverts.VIP)),
+                false, new Sent(), KIT.createTestProbe(ArpActor.Command.class).getRef(), heldRoles.getRef(),
+                System::nanoTime));
+        try {
+            heldRoles.expectNoMessage(Duration.ofMillis(400));
             held.tell(VrrpActor.Startup.INSTANCE);
             assertEquals(VrrpActor.Role.BACKUP, heldRoles.receiveMessage(WAIT).role());
-            assertEquals(VrrpActor.Role.MASTER, heldRoles.receiveMessage(WAIT).role());
         } finally {
             KIT.stop(held);
         }

@@ -70,6 +70,15 @@ public final class LabProcess implements AutoCloseable {
                 "virtual services on", DIRECTOR_START_SECONDS);
     }
 
+    /** SIGKILL, as a director that dies: nothing of its own shutdown (no priority-0 advert) runs. */
+    public void kill() {
+        try {
+            process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }

@@ -12,8 +12,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 
 /**
- * The NAT topology of deploy/lab/lab.sh under a name of its own (client c1, director d1, real
- * servers r1..r3 behind it), with a scratch folder for the director configurations a test writes.
+ * The NAT topology of deploy/lab/lab.sh under a name of its own (client c1, director d1 — and d2
+ * for an active/backup pair — real servers r1..r3 behind it), with a scratch folder for the director configurations a test writes.
  * Closing it takes the lab down and removes the folder, also after a failed test.
  */
 public final class NatLab implements AutoCloseable {
@@ -30,9 +30,15 @@ public final class NatLab implements AutoCloseable {
 
     /** Builds the lab (skipping, or under CI failing, without namespaces); {@code prefix} is 4 letters at most. */
     public static NatLab up(String prefix) throws IOException {
+        return up(prefix, 1);
+    }
+
+    /** The lab with {@code directors} (1 or 2) directors, d1 and d2, on both LANs. */
+    public static NatLab up(String prefix, int directors) throws IOException {
         LabHost.requireNamespaces();
         String name = prefix + ThreadLocalRandom.current().nextInt(1000, 10000);
-        LabHost.Result up = LabHost.run(List.of(SCRIPT.toString(), "up", "--topology", "nat", "--name", name), 180);
+        LabHost.Result up = LabHost.run(List.of(SCRIPT.toString(), "up", "--topology", "nat", "--name", name,
+                "--directors", Integer.toString(directors)), 180);
         if (up.exitCode() != 0) {
             LabHost.run(List.of(SCRIPT.toString(), "down", "--name", name), 120);
         }

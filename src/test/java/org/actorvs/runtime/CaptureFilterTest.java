@@ -1,6 +1,7 @@
 package org.actorvs.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -43,6 +44,14 @@ class CaptureFilterTest {
         assertTrue(f.contains("ip src host 10.99.0.24"), f);
         assertTrue(f.contains("ip dst net 10.98.0.0/16"), f);
         assertTrue(f.contains("(icmp and ip dst host 10.99.0.2)"), f);
+    }
+
+    @Test
+    void aVirtualRouterAddsItsAdverts() throws Exception {
+        Port port = new Port(0, "eth0", MacAddress.parse("52:54:00:99:00:02"),
+                InetAddresses.parseIpv4("10.99.0.2") & 0xFFFF_FFFFL, 0, 0, 1500, -1);
+        assertTrue(CaptureFilter.of(RuleSet.EMPTY, List.of(port), true).contains("(ip proto 112)"));
+        assertFalse(CaptureFilter.of(RuleSet.EMPTY, List.of(port), false).contains("112"));
     }
 
     @Test
