@@ -6,16 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 import org.actorvs.config.DirectorConfig;
 import org.actorvs.config.DirectorConfigLoader;
 import org.actorvs.io.MemoryPacketIo;
-import org.actorvs.io.PcapFileIo;
 import org.actorvs.metrics.DirectorMetrics;
 import org.actorvs.metrics.MetricsRegistry;
 import org.actorvs.metrics.RateEstimator;
@@ -35,18 +32,7 @@ class AdminRatesTest {
 
     @BeforeAll
     static void replayAndSample() throws Exception {
-        Path out = Files.createTempFile("admin-rates", ".pcap");
-        fx = new AdminFixture(Optional.empty(), ports -> {
-            try {
-                return new PcapFileIo(ports, AdminFixture.CAPTURE, out);
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        });
-        Files.deleteIfExists(out);
-        AdminFixture.Run restore = fx.cliWithInput(AdminFixture.masterSave(), Map.of(), "-R");
-        assertEquals(0, restore.status(), restore.err());
-        Replay.run(fx.director, fx.io);
+        fx = AdminReplayTest.replayedMaster();
         metrics = DirectorMetrics.register(fx.director, "rates", new MetricsRegistry());
         assertTrue(metrics.sampleRates().toCompletableFuture().join(), "every shard answered the sample");
     }
