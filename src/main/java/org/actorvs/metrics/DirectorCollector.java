@@ -13,6 +13,7 @@ import org.actorvs.forward.Outcome;
 import org.actorvs.io.ArpResponder;
 import org.actorvs.packet.DropReason;
 import org.actorvs.runtime.ArpActor;
+import org.actorvs.runtime.RateSource;
 import org.actorvs.runtime.BatchTimes;
 import org.actorvs.runtime.Director;
 import org.actorvs.runtime.ShardMetrics;
@@ -81,6 +82,11 @@ final class DirectorCollector implements MultiCollector {
             accounts.sampleRates();
             return true;
         });
+    }
+
+    /** The services' and real servers' rates, as the admin API reads them. */
+    RateSource rates() {
+        return accounts;
     }
 
     /** The answer, or null when it did not come in time. */

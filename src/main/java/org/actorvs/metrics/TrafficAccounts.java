@@ -4,8 +4,10 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.actorvs.packet.InetAddresses;
+import org.actorvs.runtime.RateSource;
 import org.actorvs.runtime.ShardMetrics;
 import org.actorvs.service.Destination;
 import org.actorvs.service.Schedule;
@@ -19,9 +21,9 @@ import org.actorvs.service.ServiceKey;
  * removed and added again is a new destination counting from zero, as in the kernel). A service's
  * figures grow by whatever its destinations' grew, so they keep what a removed destination had
  * counted and never go down, as the kernel's per-service ip_vs_stats do. Thread-safe: the scrape and
- * the rate timer both update it.
+ * the rate timer both update it, the admin API reads its rates.
  */
-final class TrafficAccounts {
+final class TrafficAccounts implements RateSource {
     static final int CONNS = 0;
     static final int IN_PKTS = 1;
     static final int OUT_PKTS = 2;
@@ -45,6 +47,11 @@ final class TrafficAccounts {
 
         void sample() {
             rates.sample(totals[CONNS], totals[IN_PKTS], totals[OUT_PKTS], totals[IN_BYTES], totals[OUT_BYTES]);
+        }
+
+        Rates read() {
+            return new Rates(rates.connectionsPerSecond(), rates.inPacketsPerSecond(), rates.outPacketsPerSecond(),
+                    rates.inBytesPerSecond(), rates.outBytesPerSecond());
         }
     }
 
@@ -99,6 +106,16 @@ final class TrafficAccounts {
     synchronized void sampleRates() {
         services.values().forEach(Account::sample);
         servers.values().forEach(Account::sample);
+    }
+
+    @Override
+    public synchronized Optional<Rates> service(ServiceKey key) {
+        return Optional.ofNullable(services.get(serviceLabel(key))).map(Account::read);
+    }
+
+    @Override
+    public synchronized Optional<Rates> destination(Destination destination) {
+        return Optional.ofNullable(servers.get(destination)).map(Account::read);
     }
 
     /** Writes the figures as Prometheus families. */

@@ -54,15 +54,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * each other's change.
  *
  * <p>Counters: the shards' traffic counters only grow; {@code -Z} records each destination's values
- * as a baseline the listings subtract, as a zeroed kernel counter would read. Rates are not
- * available: there is no rate estimator (ip_vs_est.c) yet, and the listings say so.
+ * as a baseline the listings subtract, as a zeroed kernel counter would read. Rates come from the
+ * director's {@link RateSource} (the 2-second estimators, ip_vs_est.c); without one the listings
+ * say they are unavailable.
  */
 public final class AdminApi {
     /** ipvsadm's banner shows the kernel's IPVS version; ours mirrors 1.2.1's behaviour and ABI. */
     static final String IPVS_VERSION = "1.2.1";
     static final int DEFAULT_PAGE = 1000;
     static final int MAX_PAGE = 100_000;
-    static final String RATES_NOTE = "this director has no rate estimator yet";
+    static final String RATES_NOTE = "this director runs no rate estimator";
 
     private final Director director;
     private final ObjectMapper json = new ObjectMapper()
@@ -176,6 +177,7 @@ public final class AdminApi {
         RuleSet rules = director.rules();
         Map<ServiceKey, Schedule> live = director.services();
         List<ShardStats> shards = withStats ? director.stats().toCompletableFuture().join() : List.of();
+        RateSource rateSource = withStats ? director.rateSource().orElse(null) : null;
         List<RuleSet.Service> services = sorted ? IpvsadmSort.services(rules.services()) : rules.services();
         List<AdminModel.Service> out = new ArrayList<>(services.size());
         for (RuleSet.Service s : services) {
@@ -189,18 +191,32 @@ public final class AdminApi {
             for (Destination d : dests) {
                 Counters stats = withStats ? counters(d, shards) : null;
                 total = withStats ? total.plus(stats) : total;
-                destinations.add(destination(d, s.destination(d.address(), d.port()), stats));
+                Counters rates = rateSource == null ? null : rates(rateSource.destination(d));
+                destinations.add(destination(d, s.destination(d.address(), d.port()), stats, rates));
             }
-            out.add(service(s.spec(), destinations, withStats ? total : null));
+            out.add(service(s.spec(), destinations, withStats ? total : null,
+                    rateSource == null ? null : rates(rateSource.service(s.key()))));
         }
-        return new AdminModel.Listing(IPVS_VERSION, totalCapacity(), false, withStats ? RATES_NOTE : null, out);
+        boolean ratesAvailable = rateSource != null;
+        return new AdminModel.Listing(IPVS_VERSION, totalCapacity(), ratesAvailable,
+                withStats && !ratesAvailable ? RATES_NOTE : null, out);
+    }
+
+    /**
+     * Not sampled yet reads as zero: the kernel's estimator of a new service or server starts from
+     * zero too (ip_vs_start_estimator()).
+     */
+    private static Counters rates(Optional<RateSource.Rates> rates) {
+        return rates.map(r -> new Counters(r.cps(), r.inpps(), r.outpps(), r.inbps(), r.outbps()))
+                .orElse(Counters.ZERO);
     }
 
     private long totalCapacity() {
         return (long) director.setup().tableCapacity() * director.setup().shards();
     }
 
-    private static AdminModel.Service service(ServiceSpec spec, List<AdminModel.Destination> dests, Counters stats) {
+    private static AdminModel.Service service(ServiceSpec spec, List<AdminModel.Destination> dests, Counters stats,
+            Counters rates) {
         ServiceKey k = spec.key();
         String flags = IpvsadmRules.schedFlagNames(spec);
         boolean defaultMask = spec.netmask() == ServiceSpec.defaultNetmask(k);
@@ -208,15 +224,16 @@ public final class AdminApi {
                 k.isFwmark() ? null : AddressText.format(k.address()), k.port(), k.fwmark(), k.ipv6(),
                 spec.scheduler(), flags.isEmpty() ? List.of() : Arrays.asList(flags.split(",")), spec.persistent(),
                 spec.persistTimeout(), defaultMask ? null : IpvsadmRules.netmask(spec), spec.persistenceEngine(),
-                spec.onePacket(), dests, stats, null);
+                spec.onePacket(), dests, stats, rates);
     }
 
     /** {@code spec} is the configured destination, empty while a removed one drains. */
-    private static AdminModel.Destination destination(Destination d, Optional<DestinationSpec> spec, Counters stats) {
+    private static AdminModel.Destination destination(Destination d, Optional<DestinationSpec> spec, Counters stats,
+            Counters rates) {
         InetAddress a = d.address();
         return new AdminModel.Destination(AddressText.format(a), d.af() == 6, d.port(), forwardName(d),
                 spec.map(AdminApi::tunnelInfo).orElse("n/a"), d.weight(), d.activeConns(), d.inactiveConns(),
-                d.persistentConns(), d.upperThreshold(), d.lowerThreshold(), stats, null);
+                d.persistentConns(), d.upperThreshold(), d.lowerThreshold(), stats, rates);
     }
 
     /** fwd_name(). */

@@ -95,6 +95,8 @@ public final class Director implements AutoCloseable {
     private final List<Thread> captureThreads = new ArrayList<>();
     /** The rule table last handed to the service directory, which diffs the next one against it. */
     private volatile RuleSet rules = RuleSet.EMPTY;
+    /** Null until something samples rates (the metrics package's estimators). */
+    private volatile RateSource rateSource;
     /** Per shard: batches handed to it and not yet processed. */
     private final AtomicLong[] queued;
     /** Closed first by {@link #close()}, newest first: what serves this director's state (metrics). */
@@ -575,6 +577,16 @@ public final class Director implements AutoCloseable {
      */
     public void attach(AutoCloseable resource) {
         attached.add(0, resource);
+    }
+
+    /** Sets (null: clears) what the admin API reads the rate estimates from. */
+    public void rateSource(RateSource source) {
+        rateSource = source;
+    }
+
+    /** The rate estimates, empty when nothing samples them. */
+    public Optional<RateSource> rateSource() {
+        return Optional.ofNullable(rateSource);
     }
 
     public CompletionStage<List<ConnectionView>> connections(int limit) {

@@ -105,7 +105,7 @@ class AdminApiTest {
                 ""), stats.out());
         AdminFixture.Run rate = fx.cli("-L", "-n", "--rate");
         assertEquals(0, rate.status(), rate.err());
-        assertTrue(rate.out().contains("\nRates unavailable: this director has no rate estimator yet\n"), rate.out());
+        assertTrue(rate.out().contains("\nRates unavailable: " + AdminApi.RATES_NOTE + "\n"), rate.out());
         assertTrue(rate.out().contains("\nTCP  10.99.0.10:80" + " ".repeat(15) + "      n/a".repeat(5) + "\n"), rate.out());
     }
 

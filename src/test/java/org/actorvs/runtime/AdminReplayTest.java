@@ -26,8 +26,13 @@ class AdminReplayTest {
 
     @BeforeAll
     static void replay() throws Exception {
+        fx = replayedMaster();
+    }
+
+    /** A director with the master's rules (restored with -R) that has replayed the master's capture. */
+    static AdminFixture replayedMaster() throws Exception {
         Path out = Files.createTempFile("admin-replay", ".pcap");
-        fx = new AdminFixture(Optional.empty(), ports -> {
+        AdminFixture replayed = new AdminFixture(Optional.empty(), ports -> {
             try {
                 return new PcapFileIo(ports, AdminFixture.CAPTURE, out);
             } catch (java.io.IOException e) {
@@ -35,9 +40,10 @@ class AdminReplayTest {
             }
         });
         Files.deleteIfExists(out);
-        AdminFixture.Run restore = fx.cliWithInput(AdminFixture.masterSave(), Map.of(), "-R");
+        AdminFixture.Run restore = replayed.cliWithInput(AdminFixture.masterSave(), Map.of(), "-R");
         assertEquals(0, restore.status(), restore.err());
-        Replay.run(fx.director, fx.io);
+        Replay.run(replayed.director, replayed.io);
+        return replayed;
     }
 
     @AfterAll
