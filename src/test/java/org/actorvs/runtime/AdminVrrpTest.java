@@ -38,10 +38,13 @@ class AdminVrrpTest {
         try (MemoryPacketIo io = new MemoryPacketIo(ports);
                 Director director = Director.live(Main.setup(config, ports, i -> neighbours), io,
                         new Director.LinkLayer(neighbours, List.of(), new Director.Vrrp(vrrp, 0)))) {
-            AdminApi.Response r = new AdminApi(director).handle("GET", "/api/vrrp", Map.of(), new byte[0]);
+            // The instance waits in Initialize until the director joins it (Main does once services
+            // are applied); the status asked after the join is answered after it.
+            director.joinVrrp();
             VrrpActor.Status status = AskPattern.<VrrpActor.Command, VrrpActor.Status>ask(director.vrrpActor()
                     .orElseThrow(), VrrpActor.GetStatus::new, java.time.Duration.ofSeconds(5),
                     director.system().scheduler()).toCompletableFuture().join();
+            AdminApi.Response r = new AdminApi(director).handle("GET", "/api/vrrp", Map.of(), new byte[0]);
             assertEquals(200, r.status());
             JsonNode json = new ObjectMapper().readTree(new String(r.body(), StandardCharsets.UTF_8));
             assertEquals(51, json.get("vrid").asInt());
