@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class PcapFileIoTest {
-    static final Path FIXTURE = Path.of(System.getProperty("actorvs.fixtures", "/work/wt/shared/fixtures"),
-            "kernel-sync", "v1-run.traffic.pcap");
+    /** The kernel director's capture (../shared/fixtures/kernel-sync), copied into the suite. */
+    static final Path FIXTURE = Path.of("src/test/resources/replay/v1-run.traffic.pcap");
     static final Port A = MemoryPacketIoTest.A;
     static final Port B = MemoryPacketIoTest.B;
 

@@ -28,8 +28,8 @@ import org.actorvs.io.PacketIo;
 final class AdminFixture implements AutoCloseable {
     static final Path CONFIG = Path.of("src/test/resources/replay/kernel-v1.conf");
     static final Path CAPTURE = Path.of("src/test/resources/replay/v1-run.traffic.pcap").toAbsolutePath();
-    static final Path MASTER_CONFIG = Path.of("/work/shared/fixtures/kernel-sync/master-config.txt");
-    static final Path MASTER_LCN = Path.of("/work/shared/fixtures/kernel-sync/master-Lcn.txt");
+    static final Path MASTER_CONFIG = Path.of("src/test/resources/sync/master-config.txt");
+    static final Path MASTER_LCN = Path.of("src/test/resources/sync/master-Lcn.txt");
 
     final DirectorConfig config;
     final List<Port> ports;

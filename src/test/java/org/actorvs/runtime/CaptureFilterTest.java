@@ -19,8 +19,7 @@ import org.actorvs.service.RuleSet;
 import org.junit.jupiter.api.Test;
 
 class CaptureFilterTest {
-    private static final Path CAPTURE = Path.of(System.getenv().getOrDefault("ACTORVS_SHARED", "../shared"),
-            "fixtures/kernel-sync/v1-run.traffic.pcap");
+    private static final Path CAPTURE = Path.of("src/test/resources/replay/v1-run.traffic.pcap");
 
     /** The services of the kernel capture's director: 10.99.0.10:80 NAT to .21 and .24 on port 8080. */
     private static String filter() throws Exception {
