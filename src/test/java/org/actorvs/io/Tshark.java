@@ -1,9 +1,7 @@
 package org.actorvs.io;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +15,7 @@ final class Tshark {
 
     /** One line per frame, the fields tab-separated. */
     static String fields(Path pcap, String... fields) {
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/tshark")), "tshark is not installed");
+        LabHost.requireTool("/usr/bin/tshark");
         final List<String> command = new ArrayList<>(List.of("tshark", "-n", "-r", pcap.toString(), "-T", "fields"));
         for (String f : fields) {
             command.add("-e");

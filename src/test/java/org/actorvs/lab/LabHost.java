@@ -32,11 +32,23 @@ public final class LabHost {
             }
         }
         if (why != null) {
-            if ("true".equals(System.getenv("CI"))) {
-                fail(why + " — and CI=true, where lab tests must run");
-            }
-            assumeTrue(false, why);
+            unavailable(why);
         }
+    }
+
+    /** Skips (or, under CI, fails) unless the program at {@code path} is installed. */
+    public static void requireTool(String path) {
+        if (!Files.isExecutable(Path.of(path))) {
+            unavailable(path + " is not installed (deploy/install-deps.sh installs it)");
+        }
+    }
+
+    /** Skips on a developer's machine; fails under CI, where every test must run. */
+    public static void unavailable(String why) {
+        if ("true".equals(System.getenv("CI"))) {
+            fail(why + " — and CI=true, where every test must run");
+        }
+        assumeTrue(false, why);
     }
 
     /** The repository root (the Maven project directory). */

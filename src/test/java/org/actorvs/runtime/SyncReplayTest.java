@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -98,7 +97,7 @@ class SyncReplayTest {
      */
     @Test
     void tsharkDecodesEveryMessageAsIpvsAndListsOurConnections() throws IOException {
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/tshark")), "tshark is not installed");
+        LabHost.requireTool("/usr/bin/tshark");
         LabHost.Result r = LabHost.run(List.of("tshark", "-n", "-r", syncOut.toString(), "-T", "fields",
                 "-E", "occurrence=a", "-e", "frame.protocols", "-e", "ipvs.conncount", "-e", "ipvs.caddr",
                 "-e", "ipvs.cport", "-e", "ipvs.vaddr", "-e", "ipvs.vport", "-e", "ipvs.daddr", "-e", "ipvs.dport",
