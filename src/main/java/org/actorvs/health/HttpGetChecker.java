@@ -14,7 +14,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
 /**
@@ -23,7 +22,7 @@ import java.util.concurrent.Executor;
  * the MD5 of the body equals it (the value genhash prints). Connect, request and answer together must
  * finish within the timeout.
  */
-public final class HttpGetChecker implements HealthChecker {
+public final class HttpGetChecker extends BlockingChecker {
     /** keepalived's default status_code. */
     public static final List<StatusRange> DEFAULT_STATUS = List.of(new StatusRange(200, 299));
     /** The most header bytes read before the answer is taken as malformed. */
@@ -47,12 +46,9 @@ public final class HttpGetChecker implements HealthChecker {
         }
     }
 
-    private final InetSocketAddress target;
     private final String path;
     private final List<StatusRange> status;
     private final String digest;
-    private final Duration timeout;
-    private final Executor executor;
 
     /**
      * @param digest the expected MD5 of the body as 32 hex digits, or null for none
@@ -60,7 +56,7 @@ public final class HttpGetChecker implements HealthChecker {
      */
     public HttpGetChecker(final InetSocketAddress target, final String path, final List<StatusRange> status,
                           final String digest, final Duration timeout, final Executor executor) {
-        this.target = Objects.requireNonNull(target, "target");
+        super(target, timeout, executor);
         this.path = Objects.requireNonNull(path, "path");
         this.status = List.copyOf(status);
         if (this.status.isEmpty()) {
@@ -70,16 +66,9 @@ public final class HttpGetChecker implements HealthChecker {
             throw new IllegalArgumentException("digest is not 32 hex digits: " + digest);
         }
         this.digest = digest == null ? null : digest.toLowerCase(Locale.ROOT);
-        this.timeout = Objects.requireNonNull(timeout, "timeout");
-        this.executor = Objects.requireNonNull(executor, "executor");
     }
 
     @Override
-    public CompletableFuture<CheckResult> check() {
-        return CompletableFuture.supplyAsync(this::checkNow, executor);
-    }
-
-    /** The check on the calling thread. */
     public CheckResult checkNow() {
         final long deadline = System.nanoTime() + timeout.toNanos();
         try (Selector selector = Selector.open();

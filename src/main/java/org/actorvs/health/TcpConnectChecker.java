@@ -5,32 +5,19 @@ import java.net.InetSocketAddress;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
-import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
 /**
  * keepalived's TCP_CHECK: the server is healthy when a TCP connection to it completes within the
  * connect_timeout; the connection is closed at once (tcp_check_thread()).
  */
-public final class TcpConnectChecker implements HealthChecker {
-    private final InetSocketAddress target;
-    private final Duration timeout;
-    private final Executor executor;
-
+public final class TcpConnectChecker extends BlockingChecker {
     /** @param executor where the check waits (a blocking-I/O pool, never an actor's dispatcher) */
     public TcpConnectChecker(final InetSocketAddress target, final Duration timeout, final Executor executor) {
-        this.target = Objects.requireNonNull(target, "target");
-        this.timeout = Objects.requireNonNull(timeout, "timeout");
-        this.executor = Objects.requireNonNull(executor, "executor");
+        super(target, timeout, executor);
     }
 
     @Override
-    public CompletableFuture<CheckResult> check() {
-        return CompletableFuture.supplyAsync(this::checkNow, executor);
-    }
-
-    /** The check on the calling thread. */
     public CheckResult checkNow() {
         final long deadline = System.nanoTime() + timeout.toNanos();
         try (Selector selector = Selector.open();

@@ -51,8 +51,7 @@ public record ConnectionView(int protocol, int af, String client, int clientPort
 
     /** ipvsadm's protocol column: TCP, UDP, SCTP, or IP (a firewall-mark template). */
     public String protocolName() {
-        return template() && virtualPort == 0 && protocol == 0 ? "IP"
-                : protocol == 6 ? "TCP" : protocol == 17 ? "UDP" : protocol == 132 ? "SCTP" : "IP";
+        return protocol == 6 ? "TCP" : protocol == 17 ? "UDP" : protocol == 132 ? "SCTP" : "IP";
     }
 
     private static String endpoint(String address, int port, boolean ipv6) {

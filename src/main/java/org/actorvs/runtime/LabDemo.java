@@ -49,7 +49,7 @@ final class LabDemo {
         Path config = home.resolve("conf/examples/" + topology + ".conf");
         out.println("== building the " + topology + " lab (" + lab + " up --topology " + topology + " --name " + LAB_NAME + ")");
         try {
-            exec(out, List.of(lab.toString(), "up", "--topology", topology, "--name", LAB_NAME));
+            exec(List.of(lab.toString(), "up", "--topology", topology, "--name", LAB_NAME));
             if (topology.equals("tun")) {
                 startDecapsulators(out);
             }
@@ -72,7 +72,7 @@ final class LabDemo {
             return 1;
         } finally {
             out.println("== tearing the lab down");
-            exec(out, List.of(lab.toString(), "down", "--name", LAB_NAME));
+            exec(List.of(lab.toString(), "down", "--name", LAB_NAME));
         }
     }
 
@@ -135,7 +135,7 @@ final class LabDemo {
         }
     }
 
-    private static void exec(PrintStream out, List<String> command) throws IOException {
+    private static void exec(List<String> command) throws IOException {
         String output = capture(command);
         if (output == null) {
             throw new IOException(String.join(" ", command) + " failed");

@@ -3,6 +3,8 @@ package org.actorvs.runtime;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,12 +13,14 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.IntFunction;
 
 import org.actorvs.config.ConfigError;
 import org.actorvs.config.DirectorConfig;
 import org.actorvs.config.DirectorConfigLoader;
 import org.actorvs.config.SyncConfig;
 import org.actorvs.config.VrrpSettings;
+import org.actorvs.forward.NeighbourCache;
 import org.actorvs.forward.Port;
 import org.actorvs.health.HealthChecks;
 import org.actorvs.io.NeighbourTable;
@@ -199,7 +203,7 @@ public final class Main {
             throw new IllegalArgumentException(config.source() + ": interface " + name
                     + " has no mac: an offline replay cannot ask the OS, give interfaces[].mac");
         });
-        Summary result;
+        long failures;
         try (PcapFileIo io = new PcapFileIo(ports, in, output);
                 Director director = Director.offline(setup(config, ports, i -> config.staticNeighbours()), io)) {
             director.apply(config.services(), config.drainTimeout());
@@ -218,12 +222,9 @@ public final class Main {
                 out.printf("sync messages out: %d (dropped %d) -> %s%n", sync.frames(), stats.messagesDropped(),
                         syncOut.get());
             }
-            result = new Summary(summary.failures());
+            failures = summary.failures();
         }
-        return result.failures() == 0 ? 0 : 1;
-    }
-
-    private record Summary(long failures) {
+        return failures == 0 ? 0 : 1;
     }
 
     /**
@@ -245,7 +246,7 @@ public final class Main {
     }
 
     static DirectorSetup setup(DirectorConfig c, List<Port> ports,
-            java.util.function.IntFunction<org.actorvs.forward.NeighbourCache> neighbours) {
+            IntFunction<NeighbourCache> neighbours) {
         return new DirectorSetup(ports, c.routeTable(), neighbours, c.ipvs(), c.timeouts().toTimeouts(), c.shards(),
                 c.connectionTableCapacity(), TICK.toNanos(), c.services(), c.drainTimeout());
     }
@@ -263,14 +264,14 @@ public final class Main {
     static List<ArpActor.Announcement> owned(DirectorConfig config) {
         List<ArpActor.Announcement> owned = new ArrayList<>();
         for (DirectorConfig.OwnedAddress o : config.ownedAddresses()) {
-            if (o.address() instanceof java.net.Inet4Address) {
+            if (o.address() instanceof Inet4Address) {
                 owned.add(new ArpActor.Announcement(config.interfaceIndex(o.interfaceName()), ipv4(o.address())));
             }
         }
         return owned;
     }
 
-    static int ipv4(java.net.InetAddress a) {
+    static int ipv4(InetAddress a) {
         byte[] b = a.getAddress();
         return (b[0] & 0xFF) << 24 | (b[1] & 0xFF) << 16 | (b[2] & 0xFF) << 8 | (b[3] & 0xFF);
     }

@@ -80,9 +80,6 @@ public final class ServiceAddresses {
     }
 
     public boolean contains(long h, long l) {
-        if (mask < 0) {
-            return false;
-        }
         int i = slot(h, l);
         while (used[i]) {
             if (hi[i] == h && lo[i] == l) {
