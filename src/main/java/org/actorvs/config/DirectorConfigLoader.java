@@ -153,7 +153,7 @@ public final class DirectorConfigLoader {
                 timeouts(s), ipvs(s), services,
                 s.duration("drain-timeout", Duration.ZERO, Duration.ofDays(31), DEFAULT_DRAIN_TIMEOUT),
                 capture(s), admin(s), metrics(s),
-                HealthChecksReader.read(s, services), SyncConfigReader.read(s),
+                HealthChecksReader.read(s, services), SyncConfigReader.read(s, baseDir),
                 VrrpConfigReader.read(s, byName, owned));
     }
 

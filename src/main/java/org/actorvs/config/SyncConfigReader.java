@@ -30,7 +30,8 @@ final class SyncConfigReader {
     private SyncConfigReader() {
     }
 
-    static SyncConfig read(Section parent) throws ConfigError {
+    /** @param baseDir the configuration file's directory, against which a relative key-file is read */
+    static SyncConfig read(Section parent, Path baseDir) throws ConfigError {
         if (!parent.has(KEY)) {
             return SyncConfig.none();
         }
@@ -51,7 +52,7 @@ final class SyncConfigReader {
                 SyncSettings.FLUSH_NANOS);
         Optional<SyncDaemon> master = s.has("master") ? Optional.of(daemon(s, "master", true)) : Optional.empty();
         Optional<SyncDaemon> backup = s.has("backup") ? Optional.of(daemon(s, "backup", false)) : Optional.empty();
-        BulkConfig bulk = s.has("bulk") ? bulk(s) : BulkConfig.none();
+        BulkConfig bulk = s.has("bulk") ? bulk(s, baseDir) : BulkConfig.none();
         return new SyncConfig(settings, master, backup, bulk);
     }
 
@@ -59,7 +60,7 @@ final class SyncConfigReader {
      * {@code bulk { listen, peers, key | key-file, timeout, insecure }}: without a key every address
      * must be loopback unless {@code insecure = on} (see {@link BulkTransfer}).
      */
-    private static BulkConfig bulk(Section parent) throws ConfigError {
+    private static BulkConfig bulk(Section parent, Path baseDir) throws ConfigError {
         Section b = parent.section("bulk", "listen", "peers", "key", "key-file", "timeout", "insecure");
         Optional<InetSocketAddress> listen = b.has("listen") ? Optional.of(endpoint(b, "listen",
                 b.string("listen", ENDPOINT), -1)) : Optional.empty();
@@ -75,7 +76,7 @@ final class SyncConfigReader {
             throw b.error("key-file", "give key or key-file, not both");
         }
         byte[] key = b.has("key") ? b.string("key", "the shared secret").getBytes(StandardCharsets.UTF_8)
-                : b.has("key-file") ? keyFile(b) : null;
+                : b.has("key-file") ? keyFile(b, baseDir) : null;
         String keyName = b.has("key-file") ? "key-file" : "key";
         if (key != null && key.length < BulkTransfer.MIN_KEY_LENGTH) {
             throw b.error(keyName, "the key must be at least " + BulkTransfer.MIN_KEY_LENGTH + " bytes");
@@ -123,14 +124,18 @@ final class SyncConfigReader {
         return new InetSocketAddress(a, port);
     }
 
-    /** The key is the file's text without surrounding white space (echo adds a newline). */
-    private static byte[] keyFile(Section b) throws ConfigError {
-        String name = b.string("key-file", "the path of a file holding the shared secret");
+    /**
+     * The key is the file's text without surrounding white space (echo adds a newline). A relative
+     * path is read against the configuration file's directory, as services.rules-file is.
+     */
+    private static byte[] keyFile(Section b, Path baseDir) throws ConfigError {
+        String name = b.string("key-file", "the path of a file holding the shared secret, relative to this file's directory");
+        Path file = baseDir.resolve(name);
         try {
-            String text = Files.readString(Path.of(name), StandardCharsets.UTF_8);
+            String text = Files.readString(file, StandardCharsets.UTF_8);
             return text.strip().getBytes(StandardCharsets.UTF_8);
         } catch (IOException | RuntimeException e) {
-            throw b.error("key-file", "cannot read '" + name + "': " + e.getMessage());
+            throw b.error("key-file", "cannot read '" + file + "': " + e.getMessage());
         }
     }
 

@@ -85,6 +85,8 @@ public final class Director implements AutoCloseable {
     private final ActorRef<ArpActor.Command> arp;
     /** Null without a VRRP instance: the director then owns its addresses for good. */
     private final ActorRef<VrrpActor.Command> vrrp;
+    /** Where the VRRP instance reports its roles (null without one): it drives the sync daemons. */
+    private final ActorRef<VrrpActor.RoleChanged> vrrpRoles;
     private final AtomicReference<VrrpActor.Role> role = new AtomicReference<>(VrrpActor.Role.INITIALIZE);
     private final ActorRef<SyncActor.Command> sync;
     private final DestinationRegistry registry;
@@ -104,7 +106,8 @@ public final class Director implements AutoCloseable {
 
     private record Started(List<ActorRef<PacketShard.Command>> shards, ActorRef<ScheduleUpdate> publisher,
             ActorRef<ServiceDirectory.Command> directory, ActorRef<ArpActor.Command> arp,
-            ActorRef<VrrpActor.Command> vrrp, ActorRef<SyncActor.Command> sync) {
+            ActorRef<VrrpActor.Command> vrrp, ActorRef<VrrpActor.RoleChanged> vrrpRoles,
+            ActorRef<SyncActor.Command> sync) {
     }
 
     /**
@@ -197,6 +200,7 @@ public final class Director implements AutoCloseable {
                     DRAIN_CHECK, System::nanoTime), "services");
             ActorRef<ArpActor.Command> arp = null;
             ActorRef<VrrpActor.Command> vrrpRef = null;
+            ActorRef<VrrpActor.RoleChanged> roles = null;
             ActorRef<SyncActor.Command> sync = ctx.spawn(SyncActor.create(refs), "sync");
             if (link != null) {
                 Injector arpInjector = io.openInjector();
@@ -208,7 +212,7 @@ public final class Director implements AutoCloseable {
                     Injector vrrpInjector = io.openInjector();
                     injectors.add(vrrpInjector);
                     String where = "VRRP instance " + v.config().vrid() + " on " + setup.ports().get(v.port()).name();
-                    ActorRef<VrrpActor.RoleChanged> roles = ctx.spawn(v.sync().listener(sync, r -> {
+                    roles = ctx.spawn(v.sync().listener(sync, r -> {
                         LOG.info("{}: {}", where, r);
                         role.set(r);
                     }), "vrrp-roles");
@@ -219,7 +223,7 @@ public final class Director implements AutoCloseable {
                             DispatcherSelector.fromConfig("actorvs.vrrp-dispatcher"));
                 }
             }
-            started.complete(new Started(List.copyOf(refs), pub, dir, arp, vrrpRef, sync));
+            started.complete(new Started(List.copyOf(refs), pub, dir, arp, vrrpRef, roles, sync));
             return Behaviors.empty();
         });
         this.system = ActorSystem.create(guardian, "actorvs", systemConfig());
@@ -229,6 +233,7 @@ public final class Director implements AutoCloseable {
         this.directory = s.directory();
         this.arp = s.arp();
         this.vrrp = s.vrrp();
+        this.vrrpRoles = s.vrrpRoles();
         this.sync = s.sync();
         if (live) {
             for (int p = 0; p < ports.length; p++) {
@@ -470,6 +475,12 @@ public final class Director implements AutoCloseable {
     public CompletionStage<BulkResult> startBulk(BulkConfig config, int threshold) throws IOException {
         if (config.listen().isPresent()) {
             serveBulk(config);
+        }
+        if (config.pulls() && vrrpRoles != null) {
+            // A keepalived router starts in BACKUP and its notify script starts the backup daemon
+            // at once. Do so before the pull (INITIALIZE: not yet in the router), so what the peer
+            // syncs while its table is in flight arrives too, and the snapshot leaves no gap.
+            vrrpRoles.tell(new VrrpActor.RoleChanged(VrrpActor.Role.INITIALIZE));
         }
         return bulkSync(config, threshold).whenComplete((result, failure) -> joinVrrp());
     }

@@ -2,6 +2,7 @@ package org.actorvs.sync;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
 import java.nio.ByteOrder;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
@@ -67,6 +68,8 @@ public final class BulkServer implements AutoCloseable {
         this.snapshot = snapshot;
         this.listener = ServerSocketChannel.open();
         try {
+            // A director restarted at once must bind again while its last transfers sit in TIME_WAIT.
+            listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
             listener.bind(listen);
         } catch (IOException e) {
             listener.close();

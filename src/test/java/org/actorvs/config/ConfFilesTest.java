@@ -1,5 +1,6 @@
 package org.actorvs.config;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -72,7 +73,14 @@ class ConfFilesTest {
         assertEquals(3, v1.router().version());
         assertEquals(10, v1.router().intervalCentis());
         assertEquals("10.77.0.12/24", d2.interfaces().get(0).ipv4().orElseThrow().toString());
-        assertEquals(d1.sync(), d2.sync());
+        assertEquals(d1.sync().settings(), d2.sync().settings());
+        assertEquals(d1.sync().master(), d2.sync().master());
+        assertEquals(d1.sync().backup(), d2.sync().backup());
+        // Each serves its table on the back LAN and pulls the other's, with the same key.
+        assertEquals(d2.sync().bulk().listen().map(List::of).orElseThrow(), d1.sync().bulk().peers());
+        assertEquals(d1.sync().bulk().listen().map(List::of).orElseThrow(), d2.sync().bulk().peers());
+        assertArrayEquals(d1.sync().bulk().key(), d2.sync().bulk().key());
+        assertTrue(d1.sync().bulk().keyed());
         assertEquals(7, d1.sync().master().orElseThrow().syncId());
         assertEquals(d1.services(), d2.services());
     }

@@ -100,6 +100,15 @@ class SyncConfigReaderTest {
     }
 
     @Test
+    void bulkReadsARelativeKeyFileBesideTheConfigurationFile(@TempDir Path dir) throws IOException, ConfigError {
+        Files.writeString(dir.resolve("bulk.key"), "a-secret-beside-the-config\n");
+        BulkConfig b = DirectorConfigLoader.parse("actorvs { node-name = d1, interfaces = [ { name = eth0, ipv4 = \"10.0.0.1/24\" } ]\n"
+                + "sync { bulk { peers = [\"10.0.0.2:8849\"], key-file = bulk.key } } }", dir.resolve("d1.conf").toString())
+                .sync().bulk();
+        assertArrayEquals("a-secret-beside-the-config".getBytes(StandardCharsets.UTF_8), b.key());
+    }
+
+    @Test
     void bulkWithoutAKeyBeyondLoopbackIsRefusedUnlessInsecure() throws ConfigError {
         ConfigError e = assertThrows(ConfigError.class, () -> parse("sync { bulk { peers = [\"10.0.0.2:8849\"] } }"));
         assertTrue(e.getMessage().contains("peers[0]") && e.getMessage().contains("key"), e.getMessage());

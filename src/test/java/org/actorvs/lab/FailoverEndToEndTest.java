@@ -5,10 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
@@ -16,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -25,126 +22,38 @@ import org.junit.jupiter.api.Test;
 
 /**
  * An active/backup director pair (conf/examples/nat-pair-d1.conf and -d2.conf: VRRPv3 with 100 ms
- * adverts, connection sync on the back LAN) fails over without breaking connections: 200
- * keep-alive HTTP connections from the client through the VIP, a request on each every 100 ms;
- * once the backup holds them all, the master is SIGKILLed and the backup takes the VIP and the
- * real servers' gateway. The takeover each connection sees — its last reply before the kill to its
- * first after — is printed; the assertion is only that the connections carry on.
+ * adverts, connection sync on the back LAN, bulk table transfer at start) fails over and back
+ * without breaking connections: 200 keep-alive HTTP connections from the client through the VIP,
+ * a request on each every 100 ms; once the backup holds them all, the master is SIGKILLed and the
+ * backup takes the VIP and the real servers' gateway. Then the old master returns, pulls the
+ * table and preempts. The gaps each connection sees are printed; the assertions are that the
+ * connections carry on, and (failback) that the returning director took the table before the VIPs.
  */
 class FailoverEndToEndTest {
     private static final int CONNECTIONS = 200;
+    /** Connections opened through d2 while d1 is down (failback). */
+    private static final int OPENED_WHILE_DOWN = 50;
     /** The client keeps one request in flight per connection and sends the next this long after a reply. */
     private static final double REQUEST_PERIOD_SECONDS = 0.1;
-    /** After the kill the connections must carry on this long. */
-    private static final int AFTER_KILL_SECONDS = 8;
+    /** After a role change the connections must carry on this long. */
+    private static final int AFTER_CHANGE_SECONDS = 8;
     /** A bound to keep the test bounded, not a target: the target is well under a second. */
     private static final double TAKEOVER_BOUND_SECONDS = 10;
+    private static final int ROLE_SECONDS = 30;
     /** The directors' log lines' time of day (src/test/resources/logback-test.xml). */
     private static final DateTimeFormatter LOG_TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
     private static final Pattern TOTAL = Pattern.compile("\"total\"\\s*:\\s*(\\d+)");
-    private static final Pattern RESULT = Pattern.compile(
-            "RESULT (\\d+) (\\w+) (\\d+) (-?[0-9.]+)");
-
-    /**
-     * The client: CONNECTIONS keep-alive connections to the VIP, one GET in flight on each. Prints
-     * READY once every connection has had a reply; on "mark" (stdin) notes the time; on "stop" prints
-     * one line per connection — RESULT index error replies-after-mark takeover-seconds (-1 when it
-     * had no reply on both sides of the mark) — and exits.
-     */
-    private static final String CLIENT = """
-            import selectors, socket, sys, time
-            n, host, period, bound = int(sys.argv[1]), sys.argv[2], float(sys.argv[3]), float(sys.argv[4])
-            REQ = b"GET / HTTP/1.1\\r\\nHost: vip\\r\\n\\r\\n"
-            sel = selectors.DefaultSelector()
-            conns = []
-            for i in range(n):
-                s = socket.create_connection((host, 80), timeout=5)
-                s.setblocking(False)
-                c = {"i": i, "s": s, "buf": b"", "err": "ok", "pending": False, "next": 0.0,
-                     "last": None, "before": None, "after": None, "replies": 0, "after_n": 0}
-                conns.append(c)
-                sel.register(s, selectors.EVENT_READ, c)
-            sel.register(sys.stdin, selectors.EVENT_READ, None)
-            mark = None
-            ready = False
-            start = time.monotonic()
-            def fail(c, why):
-                c["err"] = why
-                sel.unregister(c["s"])
-                c["s"].close()
-            def answers(c):
-                got = 0
-                while True:
-                    head = c["buf"].find(b"\\r\\n\\r\\n")
-                    if head < 0:
-                        return got
-                    length = 0
-                    for line in c["buf"][:head].split(b"\\r\\n"):
-                        if line.lower().startswith(b"content-length:"):
-                            length = int(line.split(b":")[1])
-                    if len(c["buf"]) < head + 4 + length:
-                        return got
-                    c["buf"] = c["buf"][head + 4 + length:]
-                    got += 1
-            while time.monotonic() - start < bound:
-                now = time.monotonic()
-                for c in conns:
-                    if c["err"] == "ok" and not c["pending"] and now >= c["next"]:
-                        try:
-                            c["s"].send(REQ)
-                            c["pending"] = True
-                        except OSError as e:
-                            fail(c, type(e).__name__)
-                stop = False
-                for key, _ in sel.select(0.005):
-                    c = key.data
-                    if c is None:
-                        line = sys.stdin.readline().strip()
-                        if line == "mark":
-                            mark = time.monotonic()
-                        elif line in ("stop", ""):
-                            stop = True
-                        continue
-                    try:
-                        data = c["s"].recv(65536)
-                    except OSError as e:
-                        fail(c, type(e).__name__)
-                        continue
-                    if not data:
-                        fail(c, "eof")
-                        continue
-                    c["buf"] += data
-                    if answers(c):
-                        t = time.monotonic()
-                        c["pending"] = False
-                        c["next"] = t + period
-                        c["replies"] += 1
-                        if mark is None:
-                            c["before"] = t
-                        else:
-                            c["after_n"] += 1
-                            if c["after"] is None:
-                                c["after"] = t
-                if not ready and all(c["replies"] > 0 for c in conns):
-                    ready = True
-                    print("READY", flush=True)
-                if stop:
-                    break
-            for c in conns:
-                took = c["after"] - c["before"] if c["after"] and c["before"] else -1
-                print("RESULT %d %s %d %.3f" % (c["i"], c["err"], c["after_n"], took), flush=True)
-            print("DONE", flush=True)
-            """;
+    private static final Pattern TOOK = Pattern.compile("bulk sync: took (\\d+) connections");
+    private static final Pattern LLADDR = Pattern.compile("lladdr ([0-9a-f:]{17})");
+    private static final Pattern LINK_MAC = Pattern.compile("link/ether ([0-9a-f:]{17})");
 
     private NatLab lab;
     private final List<LabProcess> processes = new ArrayList<>();
-    private Process client;
+    private final List<KeepAliveClients> clients = new ArrayList<>();
 
     @AfterEach
     void down() throws IOException {
-        if (client != null) {
-            client.destroyForcibly();
-        }
+        clients.forEach(KeepAliveClients::close);
         processes.forEach(LabProcess::close);
         if (lab != null) {
             lab.close();
@@ -155,55 +64,104 @@ class FailoverEndToEndTest {
     void theBackupTakesOverTwoHundredLiveConnectionsWhenTheMasterIsKilled() throws Exception {
         lab = NatLab.up("avtf", 2);
         LabProcess d1 = start("d1");
-        awaitOutput(d1, "MASTER", 10);
+        awaitRole(d1, "MASTER");
         LabProcess d2 = start("d2");
-        awaitOutput(d2, "BACKUP", 10);
-
-        Path script = Files.writeString(lab.work().resolve("client.py"), CLIENT);
-        Path out = lab.work().resolve("client.out");
-        client = new ProcessBuilder("ip", "netns", "exec", lab.namespace("c1"), "python3", script.toString(),
-                Integer.toString(CONNECTIONS), "10.77.0.100", Double.toString(REQUEST_PERIOD_SECONDS), "100")
-                .redirectErrorStream(true).redirectOutput(out.toFile()).start();
-        awaitFile(out, "READY", 30);
-        long synced = awaitSynced(CONNECTIONS, 30);
+        awaitRole(d2, "BACKUP");
+        KeepAliveClients a = open("a", CONNECTIONS);
+        long synced = awaitTable("d2", CONNECTIONS);
         assertTrue(d1.isAlive(), d1.output());
 
-        OutputStream control = client.getOutputStream();
-        control.write("mark\n".getBytes(StandardCharsets.US_ASCII));
-        control.flush();
-        String killedAt = LocalTime.now().format(LOG_TIME);
+        a.mark();
+        LocalTime killed = LocalTime.now();
         d1.kill();
-        LabProcess.sleep(TimeUnit.SECONDS.toMillis(AFTER_KILL_SECONDS));
-        control.write("stop\n".getBytes(StandardCharsets.US_ASCII));
-        control.flush();
-        awaitFile(out, "DONE", 20);
+        LabProcess.sleep(TimeUnit.SECONDS.toMillis(AFTER_CHANGE_SECONDS));
+        List<KeepAliveClients.Result> results = a.stop();
 
-        List<Double> results = new ArrayList<>();
-        List<String> broken = new ArrayList<>();
-        Matcher m = RESULT.matcher(Files.readString(out));
-        while (m.find()) {
-            boolean alive = m.group(2).equals("ok") && Integer.parseInt(m.group(3)) > 0;
-            if (alive) {
-                results.add(Double.parseDouble(m.group(4)));
-            } else {
-                broken.add(m.group(1) + ":" + m.group(2) + "/" + m.group(3));
-            }
-        }
-        double[] takeovers = results.stream().mapToDouble(Double::doubleValue).filter(t -> t >= 0).sorted().toArray();
-        LocalTime killed = LocalTime.parse(killedAt, LOG_TIME);
-        String d2Master = d2.output().lines().filter(l -> l.contains("VRRP instance") && l.endsWith(": MASTER"))
-                .map(l -> LocalTime.parse(l.substring(0, 12), LOG_TIME)).filter(t -> !t.isBefore(killed))
-                .findFirst().map(t -> Duration.between(killed, t).toMillis() + " ms").orElse("never");
-        System.out.printf("failover: d1 killed at %s, d2 master %s after; roles:%n%s%n%s%n%d of %d connections"
-                + " carried on (d2 held %d synced before the kill); takeover per connection: median %.3f s,"
-                + " 99th %.3f s, max %.3f s; broken: %s%n", killedAt, d2Master, roles(d1), roles(d2), results.size(),
-                CONNECTIONS, synced, percentile(takeovers, 0.5), percentile(takeovers, 0.99),
-                percentile(takeovers, 1.0), broken);
-        assertEquals(CONNECTIONS, results.size() + broken.size(), "one result per connection");
-        assertTrue(results.size() >= CONNECTIONS * 99 / 100,
-                "at least 99% of the connections carry on: broken " + broken + "\nd2:\n" + d2.output());
+        double[] takeovers = KeepAliveClients.sorted(results, false);
+        System.out.printf("failover: d1 killed at %s, d2 master %s after; roles:%n%s%n%s%n%s; d2 held %d synced"
+                + " before the kill%n", killed.format(LOG_TIME), roleAfter(d2, "MASTER", killed), roles(d1), roles(d2),
+                summary(results), synced);
+        assertCarriedOn(results, CONNECTIONS, d2);
         assertTrue(takeovers.length > 0 && takeovers[takeovers.length - 1] < TAKEOVER_BOUND_SECONDS,
                 "takeovers " + Arrays.toString(takeovers));
+    }
+
+    @Test
+    void theOldMasterReturnsWithTheWholeTableAndTakesEveryConnectionBack() throws Exception {
+        lab = NatLab.up("avtb", 2);
+        LabProcess d1 = start("d1");
+        awaitRole(d1, "MASTER");
+        LabProcess d2 = start("d2");
+        awaitRole(d2, "BACKUP");
+        KeepAliveClients a = open("a", CONNECTIONS);
+        awaitTable("d2", CONNECTIONS);
+
+        LocalTime killed = LocalTime.now();
+        d1.kill();
+        awaitRoleAfter(d2, "MASTER", killed);
+        KeepAliveClients b = open("b", OPENED_WHILE_DOWN);
+
+        a.mark();
+        b.mark();
+        LocalTime back = LocalTime.now();
+        LabProcess d1Again = start("d1");
+        awaitRole(d1Again, "MASTER");
+        awaitRoleAfter(d2, "BACKUP", back);
+        LabProcess.sleep(TimeUnit.SECONDS.toMillis(AFTER_CHANGE_SECONDS));
+        List<KeepAliveClients.Result> first = a.stop();
+        List<KeepAliveClients.Result> opened = b.stop();
+
+        String log = d1Again.output();
+        Matcher took = TOOK.matcher(log);
+        assertTrue(took.find(), "d1 pulled no table at its return:\n" + log);
+        long pulled = Long.parseLong(took.group(1));
+        int masterAt = log.indexOf(": MASTER");
+        System.out.printf("failback: d1 back at %s, pulled %d connections, master %s after; roles:%n%s%n%s%n"
+                + "first %d: %s%nopened while d1 was down %d: %s%n", back.format(LOG_TIME), pulled,
+                roleAfter(d1Again, "MASTER", back), roles(d1Again), roles(d2), CONNECTIONS, summary(first),
+                OPENED_WHILE_DOWN, summary(opened));
+        assertTrue(took.start() < masterAt, "d1 took the VIPs before it had the table:\n" + log);
+        assertTrue(pulled >= CONNECTIONS + OPENED_WHILE_DOWN, "d1 pulled " + pulled + " connections");
+        assertCarriedOn(first, CONNECTIONS, d1Again);
+        assertCarriedOn(opened, OPENED_WHILE_DOWN, d1Again);
+        // The connections now go through d1: the client and a real server reach the VIP and the
+        // gateway at d1's MACs (its gratuitous ARP moved their caches back).
+        assertEquals(mac("d1", "eth0"), neighbour("c1", "10.77.0.100"));
+        assertEquals(mac("d1", "eth1"), neighbour("r1", "10.78.0.254"));
+    }
+
+    private KeepAliveClients open(String name, int connections) throws IOException {
+        KeepAliveClients c = KeepAliveClients.open(name, lab, lab.namespace("c1"), connections, "10.77.0.100",
+                REQUEST_PERIOD_SECONDS, 30);
+        clients.add(c);
+        return c;
+    }
+
+    private static void assertCarriedOn(List<KeepAliveClients.Result> results, int expected, LabProcess director) {
+        assertEquals(expected, results.size(), "one result per connection");
+        List<String> broken = results.stream().filter(r -> !r.carriedOn())
+                .map(r -> r.index() + ":" + r.error() + "/" + r.replies()).toList();
+        assertTrue(results.size() - broken.size() >= expected * 99 / 100,
+                "at least 99% of the connections carry on: broken " + broken + "\n" + director + ":\n"
+                        + director.output());
+    }
+
+    private static String summary(List<KeepAliveClients.Result> results) {
+        double[] first = KeepAliveClients.sorted(results, false);
+        double[] longest = KeepAliveClients.sorted(results, true);
+        return String.format("%d of %d connections carried on; gap across the change: median %.3f s, 99th %.3f s,"
+                + " max %.3f s; longest gap: median %.3f s, max %.3f s", results.stream()
+                .filter(KeepAliveClients.Result::carriedOn).count(), results.size(),
+                KeepAliveClients.percentile(first, 0.5), KeepAliveClients.percentile(first, 0.99),
+                KeepAliveClients.percentile(first, 1.0), KeepAliveClients.percentile(longest, 0.5),
+                KeepAliveClients.percentile(longest, 1.0));
+    }
+
+    /** When the director's log first reports {@code role} at or after {@code since}, as a delay. */
+    private static String roleAfter(LabProcess director, String role, LocalTime since) {
+        return director.output().lines().filter(l -> l.contains("VRRP instance") && l.endsWith(": " + role))
+                .map(l -> LocalTime.parse(l.substring(0, 12), LOG_TIME)).filter(t -> !t.isBefore(since))
+                .findFirst().map(t -> Duration.between(since, t).toMillis() + " ms").orElse("never");
     }
 
     /** A director's role changes with their time of day, as its log has them. */
@@ -221,13 +179,13 @@ class FailoverEndToEndTest {
         return p;
     }
 
-    /** Waits until d2's connection table, filled by sync alone, holds at least {@code expected} entries. */
-    private long awaitSynced(int expected, int seconds) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    /** Waits until the director's table, filled by sync alone, holds at least {@code expected} entries. */
+    private long awaitTable(String host, int expected) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         long total = -1;
         String last = "";
         while (System.nanoTime() < deadline) {
-            LabHost.Result r = LabHost.run(List.of("ip", "netns", "exec", lab.namespace("d2"), "curl", "-s",
+            LabHost.Result r = LabHost.run(List.of("ip", "netns", "exec", lab.namespace(host), "curl", "-s",
                     "--max-time", "5", "http://127.0.0.1:9080/api/connections?limit=1"), 10);
             last = r.output();
             Matcher m = TOTAL.matcher(last);
@@ -239,34 +197,41 @@ class FailoverEndToEndTest {
             }
             LabProcess.sleep(250);
         }
-        return fail("d2 held " + total + " synced connections, not " + expected + ", after " + seconds + " s: " + last);
+        return fail(host + " held " + total + " synced connections, not " + expected + ", after 30 s: " + last);
     }
 
-    private static void awaitOutput(LabProcess p, String text, int seconds) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (!p.output().contains(text)) {
-            if (System.nanoTime() > deadline || !p.isAlive()) {
-                fail(p + " did not report " + text + " in " + seconds + " s:\n" + p.output());
+    private static void awaitRole(LabProcess director, String role) {
+        await(director, role, () -> director.output().contains(": " + role));
+    }
+
+    /** Waits until the director reports {@code role} at or after {@code since}. */
+    private static void awaitRoleAfter(LabProcess director, String role, LocalTime since) {
+        await(director, role, () -> !roleAfter(director, role, since).equals("never"));
+    }
+
+    private static void await(LabProcess director, String role, BooleanSupplier reported) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(ROLE_SECONDS);
+        while (!reported.getAsBoolean()) {
+            if (System.nanoTime() > deadline || !director.isAlive()) {
+                fail(director + " did not report " + role + " in " + ROLE_SECONDS + " s:\n" + director.output());
             }
             LabProcess.sleep(50);
         }
     }
 
-    private void awaitFile(Path file, String text, int seconds) throws IOException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (!Files.readString(file).contains(text)) {
-            if (System.nanoTime() > deadline || !client.isAlive() && !Files.readString(file).contains(text)) {
-                fail("the client did not print " + text + " in " + seconds + " s:\n" + Files.readString(file)
-                        + processes.stream().map(p -> "\n" + p + ":\n" + p.output()).toList());
-            }
-            LabProcess.sleep(50);
-        }
+    /** The MAC address of {@code dev} in the lab host's namespace. */
+    private String mac(String host, String dev) {
+        LabHost.Result r = LabHost.run(List.of("ip", "-n", lab.namespace(host), "link", "show", dev), 10);
+        Matcher m = LINK_MAC.matcher(r.output());
+        assertTrue(m.find(), r.output());
+        return m.group(1);
     }
 
-    private static double percentile(double[] sorted, double p) {
-        if (sorted.length == 0) {
-            return Double.NaN;
-        }
-        return sorted[Math.max(0, (int) Math.ceil(p * sorted.length) - 1)];
+    /** The MAC the lab host's kernel has for {@code address}. */
+    private String neighbour(String host, String address) {
+        LabHost.Result r = LabHost.run(List.of("ip", "-n", lab.namespace(host), "neigh", "show", address), 10);
+        Matcher m = LLADDR.matcher(r.output());
+        assertTrue(m.find(), host + " has no neighbour entry for " + address + ": " + r.output());
+        return m.group(1);
     }
 }
