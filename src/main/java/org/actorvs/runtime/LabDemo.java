@@ -16,7 +16,9 @@ import org.actorvs.config.DirectorConfig;
 import org.actorvs.config.DirectorConfigLoader;
 
 /**
- * {@code actorvs lab}: the guided demo. As root it builds the namespace lab (deploy/lab/lab.sh),
+ * {@code actorvs lab}: the guided demo. By default the active/backup pair losing its active and
+ * getting it back ({@link PairDemo}); with {@code --topology nat|dr|tun} one director. For the
+ * latter, as root it builds the namespace lab (deploy/lab/lab.sh),
  * runs this same command again inside the director's namespace (where the director's interfaces
  * are), sends real HTTP requests from the client namespace with curl, prints how they were split
  * over the real servers and the director's connection table, and tears the lab down, also after a
@@ -32,7 +34,7 @@ final class LabDemo {
     }
 
     static int run(Arguments a, PrintStream out) throws Arguments.UsageException, ConfigError, IOException {
-        String topology = a.choice("--topology", "nat", List.of("nat", "dr", "tun"));
+        String topology = a.choice("--topology", "pair", List.of("pair", "nat", "dr", "tun"));
         int requests = a.integer("--requests", 30, 1, 100_000);
         Path home = home();
         if (a.optional("--config").isPresent()) {
@@ -44,6 +46,9 @@ final class LabDemo {
             out.println("Running the same demo on the in-process simulated network instead (sudo bin/actorvs lab"
                     + " for the namespace lab).");
             return SimulatedLab.run(topology, requests, out);
+        }
+        if (topology.equals("pair")) {
+            return PairDemo.run(home, requests, out);
         }
         Path lab = home.resolve("deploy/lab/lab.sh");
         Path config = home.resolve("conf/examples/" + topology + ".conf");
@@ -135,7 +140,7 @@ final class LabDemo {
         }
     }
 
-    private static void exec(List<String> command) throws IOException {
+    static void exec(List<String> command) throws IOException {
         String output = capture(command);
         if (output == null) {
             throw new IOException(String.join(" ", command) + " failed");
@@ -143,7 +148,7 @@ final class LabDemo {
     }
 
     /** Runs a command with a time bound; its output, or null when it failed. */
-    private static String capture(List<String> command) throws IOException {
+    static String capture(List<String> command) throws IOException {
         Path log = Files.createTempFile("actorvs-lab", ".out");
         try {
             Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();

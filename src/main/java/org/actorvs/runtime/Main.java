@@ -44,7 +44,7 @@ public final class Main {
     static final String USAGE = String.join("\n",
             "usage: actorvs run --config FILE",
             "       actorvs replay --config FILE --in IN.pcap --out OUT.pcap [--sync-out SYNC.pcap]",
-            "       actorvs lab [--topology nat|dr|tun] [--requests N]",
+            "       actorvs lab [--topology pair|nat|dr|tun] [--requests N]",
             "");
     /** The live timer wheel's tick: connection expiry is accurate to this. */
     static final Duration TICK = Duration.ofMillis(100);
