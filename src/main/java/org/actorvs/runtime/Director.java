@@ -86,7 +86,7 @@ public final class Director implements AutoCloseable {
     /** Null without a VRRP instance: the director then owns its addresses for good. */
     private final ActorRef<VrrpActor.Command> vrrp;
     /** Where the VRRP instance reports its roles (null without one): it drives the sync daemons. */
-    private final ActorRef<VrrpActor.RoleChanged> vrrpRoles;
+    private final ActorRef<Object> vrrpRoles;
     private final AtomicReference<VrrpActor.Role> role = new AtomicReference<>(VrrpActor.Role.INITIALIZE);
     private final ActorRef<SyncActor.Command> sync;
     private final DestinationRegistry registry;
@@ -106,7 +106,7 @@ public final class Director implements AutoCloseable {
 
     private record Started(List<ActorRef<PacketShard.Command>> shards, ActorRef<ScheduleUpdate> publisher,
             ActorRef<ServiceDirectory.Command> directory, ActorRef<ArpActor.Command> arp,
-            ActorRef<VrrpActor.Command> vrrp, ActorRef<VrrpActor.RoleChanged> vrrpRoles,
+            ActorRef<VrrpActor.Command> vrrp, ActorRef<Object> vrrpRoles,
             ActorRef<SyncActor.Command> sync) {
     }
 
@@ -200,7 +200,7 @@ public final class Director implements AutoCloseable {
                     DRAIN_CHECK, System::nanoTime), "services");
             ActorRef<ArpActor.Command> arp = null;
             ActorRef<VrrpActor.Command> vrrpRef = null;
-            ActorRef<VrrpActor.RoleChanged> roles = null;
+            ActorRef<Object> roles = null;
             ActorRef<SyncActor.Command> sync = ctx.spawn(SyncActor.create(refs), "sync");
             if (link != null) {
                 Injector arpInjector = io.openInjector();
@@ -217,7 +217,7 @@ public final class Director implements AutoCloseable {
                         role.set(r);
                     }), "vrrp-roles");
                     vrrpRef = ctx.spawn(VrrpActor.create(v.config(), setup.ports().get(v.port()), v.addresses(),
-                            false, vrrpInjector, arp, roles, System::nanoTime), "vrrp",
+                            false, vrrpInjector, arp, roles.narrow(), System::nanoTime), "vrrp",
                             // A thread of its own: with 100 ms adverts a backup takes over after
                             // 0.36 s, so an advert queued behind admin or sync work splits the pair.
                             DispatcherSelector.fromConfig("actorvs.vrrp-dispatcher"));
@@ -476,13 +476,20 @@ public final class Director implements AutoCloseable {
         if (config.listen().isPresent()) {
             serveBulk(config);
         }
+        CompletionStage<?> listening = CompletableFuture.completedFuture(null);
         if (config.pulls() && vrrpRoles != null) {
-            // A keepalived router starts in BACKUP and its notify script starts the backup daemon
-            // at once. Do so before the pull (INITIALIZE: not yet in the router), so what the peer
-            // syncs while its table is in flight arrives too, and the snapshot leaves no gap.
-            vrrpRoles.tell(new VrrpActor.RoleChanged(VrrpActor.Role.INITIALIZE));
+            // The backup daemon listens before the pull starts, so what the peer syncs while its
+            // table is in flight arrives too and the snapshot leaves no gap.
+            listening = AskPattern.<Object, SyncActor.Reply>ask(vrrpRoles, SyncRoles.BeforePull::new, ASK_TIMEOUT,
+                    system.scheduler()).whenComplete((reply, failure) -> {
+                        if (failure != null || !reply.ok()) {
+                            LOG.error("sync: the backup daemon did not start before the bulk pull: {}",
+                                    failure != null ? failure.toString() : reply.text());
+                        }
+                    });
         }
-        return bulkSync(config, threshold).whenComplete((result, failure) -> joinVrrp());
+        return listening.handle((reply, failure) -> null).thenCompose(ignored -> bulkSync(config, threshold))
+                .whenComplete((result, failure) -> joinVrrp());
     }
 
     public List<ActorRef<PacketShard.Command>> shards() {

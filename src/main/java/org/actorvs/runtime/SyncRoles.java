@@ -52,35 +52,34 @@ public record SyncRoles(SyncSettings settings, Optional<SyncDaemon> master, Opti
     }
 
     /**
-     * The listener of a VRRP instance's role changes: tells {@code sync} to start and stop the
-     * daemons this policy asks for, and hands every role to {@code onRole} (the director's view).
+     * Told before a starting director pulls its peer's table: start the daemons of the INITIALIZE
+     * role (the backup daemon), as keepalived's notify script does for a router starting in
+     * BACKUP, and answer {@code replyTo} once the backup daemon listens (or could not start, or
+     * has nothing to start), so that what the peer syncs during the pull is not missed.
      */
-    Behavior<VrrpActor.RoleChanged> listener(ActorRef<SyncActor.Command> sync,
-            Consumer<VrrpActor.Role> onRole) {
-        Behavior<Object> b = Behaviors.setup(ctx -> {
+    public record BeforePull(ActorRef<SyncActor.Reply> replyTo) {
+    }
+
+    /**
+     * The listener of a VRRP instance's role changes ({@link VrrpActor.RoleChanged}, and
+     * {@link BeforePull}): tells {@code sync} to start and stop the daemons this policy asks for,
+     * and hands every role to {@code onRole} (the director's view).
+     */
+    Behavior<Object> listener(ActorRef<SyncActor.Command> sync, Consumer<VrrpActor.Role> onRole) {
+        return Behaviors.setup(ctx -> {
             ActorRef<SyncActor.Reply> replies = ctx.getSelf().narrow();
             boolean[] running = new boolean[2];
             return Behaviors.receive(Object.class)
                     .onMessage(VrrpActor.RoleChanged.class, m -> {
-                        onRole.accept(m.role());
-                        boolean wantMaster = masterIn(m.role(), running[0]);
-                        boolean wantBackup = backupIn(m.role(), running[1]);
-                        // Stop first: a director becoming master must not go on applying what the
-                        // old master still sends about the connections it now forwards itself.
-                        if (running[1] && !wantBackup) {
-                            sync.tell(new SyncActor.StopBackup(replies));
+                        change(m.role(), running, sync, replies, replies, onRole);
+                        return Behaviors.same();
+                    })
+                    .onMessage(BeforePull.class, m -> {
+                        boolean starts = !running[1] && backupIn(VrrpActor.Role.INITIALIZE, false);
+                        change(VrrpActor.Role.INITIALIZE, running, sync, replies, m.replyTo(), onRole);
+                        if (!starts) {
+                            m.replyTo().tell(new SyncActor.Reply(true, "no backup daemon to start"));
                         }
-                        if (running[0] && !wantMaster) {
-                            sync.tell(new SyncActor.StopMaster(replies));
-                        }
-                        if (wantMaster && !running[0]) {
-                            sync.tell(new SyncActor.StartMaster(master.get(), settings, null, replies));
-                        }
-                        if (wantBackup && !running[1]) {
-                            sync.tell(new SyncActor.StartBackup(backup.get(), settings, true, replies));
-                        }
-                        running[0] = wantMaster;
-                        running[1] = wantBackup;
                         return Behaviors.same();
                     })
                     .onMessage(SyncActor.Reply.class, r -> {
@@ -93,6 +92,32 @@ public record SyncRoles(SyncSettings settings, Optional<SyncDaemon> master, Opti
                     })
                     .build();
         });
-        return b.narrow();
+    }
+
+    /**
+     * Starts and stops the daemons for {@code role}; the backup daemon's start is answered to
+     * {@code backupReplies}, everything else to {@code replies}.
+     */
+    private void change(VrrpActor.Role role, boolean[] running, ActorRef<SyncActor.Command> sync,
+            ActorRef<SyncActor.Reply> replies, ActorRef<SyncActor.Reply> backupReplies, Consumer<VrrpActor.Role> onRole) {
+        onRole.accept(role);
+        boolean wantMaster = masterIn(role, running[0]);
+        boolean wantBackup = backupIn(role, running[1]);
+        // Stop first: a director becoming master must not go on applying what the old master
+        // still sends about the connections it now forwards itself.
+        if (running[1] && !wantBackup) {
+            sync.tell(new SyncActor.StopBackup(replies));
+        }
+        if (running[0] && !wantMaster) {
+            sync.tell(new SyncActor.StopMaster(replies));
+        }
+        if (wantMaster && !running[0]) {
+            sync.tell(new SyncActor.StartMaster(master.get(), settings, null, replies));
+        }
+        if (wantBackup && !running[1]) {
+            sync.tell(new SyncActor.StartBackup(backup.get(), settings, true, backupReplies));
+        }
+        running[0] = wantMaster;
+        running[1] = wantBackup;
     }
 }

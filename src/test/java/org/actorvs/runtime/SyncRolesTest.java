@@ -63,7 +63,7 @@ class SyncRolesTest {
     void theListenerStopsTheBackupBeforeStartingTheMasterOnTakeover() {
         TestProbe<SyncActor.Command> sync = KIT.createTestProbe(SyncActor.Command.class);
         List<Role> seen = new CopyOnWriteArrayList<>();
-        ActorRef<VrrpActor.RoleChanged> listener = KIT.spawn(roles(false).listener(sync.getRef(), seen::add));
+        ActorRef<Object> listener = KIT.spawn(roles(false).listener(sync.getRef(), seen::add));
         listener.tell(new VrrpActor.RoleChanged(Role.BACKUP));
         SyncActor.StartBackup backup = assertInstanceOf(SyncActor.StartBackup.class, sync.receiveMessage(WAIT));
         assertEquals(BACKUP, backup.daemon());
@@ -74,5 +74,30 @@ class SyncRolesTest {
         assertEquals(MASTER, master.daemon());
         sync.expectNoMessage(Duration.ofMillis(100));
         assertEquals(List.of(Role.BACKUP, Role.MASTER), seen);
+    }
+
+    @Test
+    void beforeAPullTheBackupDaemonStartsAndItsStartIsAnsweredToTheAsker() {
+        TestProbe<SyncActor.Command> sync = KIT.createTestProbe(SyncActor.Command.class);
+        TestProbe<SyncActor.Reply> asker = KIT.createTestProbe(SyncActor.Reply.class);
+        ActorRef<Object> listener = KIT.spawn(roles(true).listener(sync.getRef(), r -> { }));
+        listener.tell(new SyncRoles.BeforePull(asker.getRef()));
+        SyncActor.StartBackup backup = assertInstanceOf(SyncActor.StartBackup.class, sync.receiveMessage(WAIT));
+        assertEquals(BACKUP, backup.daemon());
+        assertEquals(asker.getRef(), backup.replyTo(), "the pull waits for the daemon's own answer");
+        // The router then starts in BACKUP: the daemon already runs, nothing is started twice.
+        listener.tell(new VrrpActor.RoleChanged(Role.BACKUP));
+        sync.expectNoMessage(Duration.ofMillis(100));
+    }
+
+    @Test
+    void beforeAPullWithoutABackupDaemonTheAnswerComesAtOnce() {
+        TestProbe<SyncActor.Command> sync = KIT.createTestProbe(SyncActor.Command.class);
+        TestProbe<SyncActor.Reply> asker = KIT.createTestProbe(SyncActor.Reply.class);
+        ActorRef<Object> listener = KIT.spawn(new SyncRoles(SyncSettings.kernelDefaults(), Optional.of(MASTER),
+                Optional.empty(), true).listener(sync.getRef(), r -> { }));
+        listener.tell(new SyncRoles.BeforePull(asker.getRef()));
+        assertTrue(asker.receiveMessage(WAIT).ok());
+        sync.expectNoMessage(Duration.ofMillis(100));
     }
 }
