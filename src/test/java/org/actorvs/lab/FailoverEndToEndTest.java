@@ -62,13 +62,10 @@ class FailoverEndToEndTest {
 
     @Test
     void theBackupTakesOverTwoHundredLiveConnectionsWhenTheMasterIsKilled() throws Exception {
-        lab = NatLab.up("avtf", 2);
-        LabProcess d1 = start("d1");
-        awaitRole(d1, "MASTER");
-        LabProcess d2 = start("d2");
-        awaitRole(d2, "BACKUP");
-        KeepAliveClients a = open("a", CONNECTIONS);
-        long synced = awaitTable("d2", CONNECTIONS);
+        Pair pair = pairCarrying("avtf");
+        LabProcess d1 = pair.d1();
+        LabProcess d2 = pair.d2();
+        KeepAliveClients a = pair.clients();
         assertTrue(d1.isAlive(), d1.output());
 
         a.mark();
@@ -80,7 +77,7 @@ class FailoverEndToEndTest {
         double[] takeovers = KeepAliveClients.sorted(results, false);
         System.out.printf("failover: d1 killed at %s, d2 master %s after; roles:%n%s%n%s%n%s; d2 held %d synced"
                 + " before the kill%n", killed.format(LOG_TIME), roleAfter(d2, "MASTER", killed), roles(d1), roles(d2),
-                summary(results), synced);
+                summary(results), pair.synced());
         assertCarriedOn(results, CONNECTIONS, d2);
         assertTrue(takeovers.length > 0 && takeovers[takeovers.length - 1] < TAKEOVER_BOUND_SECONDS,
                 "takeovers " + Arrays.toString(takeovers));
@@ -88,13 +85,10 @@ class FailoverEndToEndTest {
 
     @Test
     void theOldMasterReturnsWithTheWholeTableAndTakesEveryConnectionBack() throws Exception {
-        lab = NatLab.up("avtb", 2);
-        LabProcess d1 = start("d1");
-        awaitRole(d1, "MASTER");
-        LabProcess d2 = start("d2");
-        awaitRole(d2, "BACKUP");
-        KeepAliveClients a = open("a", CONNECTIONS);
-        awaitTable("d2", CONNECTIONS);
+        Pair pair = pairCarrying("avtb");
+        LabProcess d1 = pair.d1();
+        LabProcess d2 = pair.d2();
+        KeepAliveClients a = pair.clients();
 
         LocalTime killed = LocalTime.now();
         d1.kill();
@@ -134,6 +128,20 @@ class FailoverEndToEndTest {
         // gateway at d1's MACs (its gratuitous ARP moved their caches back).
         assertEquals(mac("d1", "eth0"), neighbour("c1", "10.77.0.100"));
         assertEquals(mac("d1", "eth1"), neighbour("r1", "10.78.0.254"));
+    }
+
+    private record Pair(LabProcess d1, LabProcess d2, KeepAliveClients clients, long synced) {
+    }
+
+    /** The pair up (d1 master, d2 backup) carrying CONNECTIONS connections that d2 holds by sync. */
+    private Pair pairCarrying(String labPrefix) throws IOException {
+        lab = NatLab.up(labPrefix, 2);
+        LabProcess d1 = start("d1");
+        awaitRole(d1, "MASTER");
+        LabProcess d2 = start("d2");
+        awaitRole(d2, "BACKUP");
+        KeepAliveClients a = open("a", CONNECTIONS);
+        return new Pair(d1, d2, a, awaitTable("d2", CONNECTIONS));
     }
 
     private KeepAliveClients open(String name, int connections) throws IOException {
