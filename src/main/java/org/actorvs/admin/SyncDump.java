@@ -21,6 +21,7 @@ import org.actorvs.packet.IpProtocol;
 import org.actorvs.packet.ParsedFrame;
 import org.actorvs.runtime.ConnectionView;
 import org.actorvs.sync.SeqDataFlyweight;
+import org.actorvs.sync.SyncApplier;
 import org.actorvs.sync.SyncEntry;
 import org.actorvs.sync.SyncMessageDecoder;
 import org.actorvs.sync.SyncProtocols;
@@ -33,15 +34,12 @@ import org.agrona.DirectBuffer;
  * {@code actorvsadm sync-dump FILE.pcap [--verbose] [--syncid N] [--port P]}: decodes the IPVS
  * connection-sync datagrams (IPv4 UDP to port 8848) of an Ethernet capture and lists their
  * entries as {@code ipvsadm -L -c -n} lists connections. The expire column shows the timeout a
- * backup would arm for the entry (ip_vs_proc_conn()): the carried timeout, else the protocol's
- * timeout for the state, else 3 minutes for templates. Entries a backup would skip, and
- * malformed messages (with the reason and the byte offset in the message), go to the error
- * stream; decoding goes on with the next datagram. Other traffic is ignored.
+ * backup would arm for the entry ({@link SyncApplier#backupTimeoutSeconds}). Entries a backup
+ * would skip, and malformed messages (with the reason and the byte offset in the message), go to
+ * the error stream; decoding goes on with the next datagram. Other traffic is ignored.
  */
 public final class SyncDump {
     public static final int SYNC_PORT = 8848;
-    /** ip_vs_proc_conn()'s fallback for templates and timeout-less v0 entries: 3 * 60 * HZ. */
-    public static final int TEMPLATE_TIMEOUT_SECONDS = 180;
     static final String USAGE = "usage: actorvsadm sync-dump FILE.pcap [--verbose] [--syncid N] [--port P]";
     private static final String[] FWD_NAMES = {"MASQ", "LOCALNODE", "TUNNEL", "DROUTE", "BYPASS", "FWD5", "FWD6", "FWD7"};
     private static final int[] FLAG_BITS = {
@@ -171,28 +169,14 @@ public final class SyncDump {
                 && (b.getShort(ip + 2, BIG_ENDIAN) & 0xFFFF) > length - EthernetFlyweight.HEADER_LENGTH;
     }
 
-    /** The entry as an {@code ipvsadm -L -c -n} row, expiring after {@link #backupTimeoutSeconds}. */
+    /** The entry as an {@code ipvsadm -L -c -n} row, expiring after the timeout a backup would arm. */
     public static String row(SyncEntry e, Timeouts timeouts) {
         final int af = e.af();
         return new ConnectionView(e.protocol(), af, InetAddresses.format(af, e.caddrHi(), e.caddrLo()), e.cport(),
                 InetAddresses.format(af, e.vaddrHi(), e.vaddrLo()), e.vport(),
                 InetAddresses.format(af, e.daddrHi(), e.daddrLo()), e.dport(),
-                SyncProtocols.stateName(e.protocol(), e.flags(), e.state()), backupTimeoutSeconds(e, timeouts),
-                e.flags()).ipvsadmRow();
-    }
-
-    /** The timeout a backup arms for the entry, as ip_vs_proc_conn(). */
-    public static long backupTimeoutSeconds(SyncEntry e, Timeouts timeouts) {
-        if (e.timeoutSeconds() != 0) {
-            return e.timeoutSeconds();
-        }
-        if (!e.template() && e.protocol() == SyncProtocols.TCP) {
-            return timeouts.tcp(e.state());
-        }
-        if (!e.template() && e.protocol() == SyncProtocols.UDP) {
-            return timeouts.udp();
-        }
-        return TEMPLATE_TIMEOUT_SECONDS;
+                SyncProtocols.stateName(e.protocol(), e.flags(), e.state()),
+                SyncApplier.backupTimeoutSeconds(e, timeouts), e.flags()).ipvsadmRow();
     }
 
     /** The flags as hex and names, e.g. {@code 0x10100(MASQ|INACTIVE|NFCT)}. */

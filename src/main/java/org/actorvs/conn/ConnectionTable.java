@@ -7,6 +7,7 @@ import java.util.function.IntConsumer;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.collections.Int2IntCounterMap;
+import org.agrona.collections.Int2IntHashMap;
 
 /**
  * The connection table of one shard, IPVS's ip_vs_conn_tab with its entries: single-threaded, owned
@@ -18,7 +19,9 @@ import org.agrona.collections.Int2IntCounterMap;
  * {@link TimerWheel}) = 56 bytes, and 1.5 int index slots = 6 bytes: 62 bytes, see
  * {@link #footprintBytes()}. The wheel's back link is paid for by keeping a controller's count of
  * controlled entries in the spare high bits of the flags word (kernel flags use bits 0-16); the rare
- * count above 8190 moves to a side map.
+ * count above 8190 moves to a side map. The state gets four bits too: every connection state fits,
+ * and the rare template a sync master sent in a state beyond NONE and ASSURED keeps its whole 16-bit
+ * value (the kernel's u16 cp->state) in a side map.
  *
  * <p>Lookup keys follow ip_vs_conn.c: one index hashed by (protocol, client address, client port),
  * which a reply carries as its destination, so inbound, outbound and template lookups all probe the
@@ -48,6 +51,16 @@ public final class ConnectionTable {
         void expired(ConnectionTable table, int index);
     }
 
+    /**
+     * Told when an entry's timer fired but the entry still controls others, so it was kept and
+     * re-armed for {@link #CONTROLLER_REARM_SECONDS} (ip_vs_conn_expire()'s expire_later, where a
+     * sync master sends it again).
+     */
+    @FunctionalInterface
+    public interface KeptListener {
+        void kept(int index, long nowNanos);
+    }
+
     // key[]: cport | vport | dport | protocol | state | oldState, 16/16/16/8/4/4 bits from the top.
     private static final int CPORT_SHIFT = 48;
     private static final int VPORT_SHIFT = 32;
@@ -56,6 +69,10 @@ public final class ConnectionTable {
     private static final int STATE_SHIFT = 4;
     private static final long PORT_MASK = 0xFFFFL;
     private static final long STATE_MASK = 0xFL;
+    /** The state nibble saying that the state is in {@link #spilledStates}. */
+    private static final int STATE_SPILLED = 15;
+    /** The kernel's cp->state is a u16. */
+    private static final int U16 = 0xFFFF;
 
     // flags[]: the kernel's bits, then internal ones the accessors hide.
     private static final int PUBLIC_FLAGS = 0x3FFFF;
@@ -96,6 +113,8 @@ public final class ConnectionTable {
     private final HashIndex.Rehasher rehasher = this::entryHash;
     private final TimerWheel.Expirer expirer = this::expire;
     private Int2IntCounterMap spilledCounts;
+    private Int2IntHashMap spilledStates;
+    private KeptListener keptListener;
     private ExpiryListener listener;
     private ExpiryListener releaseListener;
     private PeDataStore peData;
@@ -538,10 +557,18 @@ public final class ConnectionTable {
         }
     }
 
+    /** Set while a sync master runs: it sends a kept controller again. Null removes it. */
+    public void setKeptListener(KeptListener keptListener) {
+        this.keptListener = keptListener;
+    }
+
     private boolean expire(int e, long nowNanos) {
         if (controlledCount(e) > 0) {
             timeout[e] = CONTROLLER_REARM_SECONDS;
             wheel.arm(e, nowNanos, CONTROLLER_REARM_SECONDS);
+            if (keptListener != null) {
+                keptListener.kept(e, nowNanos);
+            }
             return false;
         }
         release(e);
@@ -581,6 +608,9 @@ public final class ConnectionTable {
         }
         if (peData != null && (f & ConnFlags.TEMPLATE) != 0) {
             peData.free(e);
+        }
+        if (stateNibble(e) == STATE_SPILLED) {
+            spilledStates.remove(e);
         }
         flags[e] = 0;
         control[e] = freeHead;
@@ -638,6 +668,9 @@ public final class ConnectionTable {
         }
         if (peData != null) {
             bytes += peData.footprintBytes();
+        }
+        if (spilledStates != null) {
+            bytes += 8L * spilledStates.capacity();
         }
         return bytes;
     }
@@ -707,17 +740,42 @@ public final class ConnectionTable {
         flags[i] = updated;
     }
 
-    /** The protocol state (TcpStates for TCP, TemplateStates bits for a template, 0 for UDP). */
+    /**
+     * The protocol state (TcpStates for TCP, SctpStates for SCTP, TemplateStates bits for a
+     * template, 0 for UDP), 0..65535.
+     */
     public int state(int i) {
+        int s = stateNibble(i);
+        return s != STATE_SPILLED ? s : spilledStates.get(i);
+    }
+
+    /**
+     * A raw write of the state, kept to 16 bits as the kernel's u16: no counters, no timer;
+     * {@link #tcpTransition} does those.
+     */
+    public void setState(int i, int s) {
+        int state = s & U16;
+        int nibble = state;
+        if (state >= STATE_SPILLED) {
+            if (spilledStates == null) {
+                spilledStates = new Int2IntHashMap(0);
+            }
+            spilledStates.put(i, state);
+            nibble = STATE_SPILLED;
+        } else if (stateNibble(i) == STATE_SPILLED) {
+            spilledStates.remove(i);
+        }
+        key[i] = key[i] & ~(STATE_MASK << STATE_SHIFT) | (long) nibble << STATE_SHIFT;
+    }
+
+    private int stateNibble(int i) {
         return (int) (key[i] >>> STATE_SHIFT & STATE_MASK);
     }
 
-    /** A raw write of the state (0..15): no counters, no timer; {@link #tcpTransition} does those. */
-    public void setState(int i, int s) {
-        key[i] = key[i] & ~(STATE_MASK << STATE_SHIFT) | (s & STATE_MASK) << STATE_SHIFT;
-    }
-
-    /** The state last reported to the sync master's peers (cp->old_state). */
+    /**
+     * The state last reported to the sync master's peers (cp->old_state), four bits: only TCP and
+     * SCTP connections read it back (ip_vs_sync_conn_needed()), and their states fit.
+     */
     public int oldState(int i) {
         return (int) (key[i] & STATE_MASK);
     }

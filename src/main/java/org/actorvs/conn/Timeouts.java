@@ -3,9 +3,10 @@ package org.actorvs.conn;
 import java.util.Arrays;
 
 /**
- * Per-state protocol timeouts in seconds: the TCP table of ip_vs_proto_tcp.c and the UDP timeout of
- * ip_vs_proto_udp.c. Shared by every shard and changed by the admin ({@code ipvsadm --set}), so a
- * change publishes a fresh array: readers on the packet path see one consistent table without locks.
+ * Per-state protocol timeouts in seconds: the TCP table of ip_vs_proto_tcp.c, the UDP timeout of
+ * ip_vs_proto_udp.c and the SCTP table of ip_vs_proto_sctp.c. Shared by every shard and changed by
+ * the admin ({@code ipvsadm --set}), so a change publishes a fresh array: readers on the packet path
+ * see one consistent table without locks. The SCTP table has no setter, as the kernel has none.
  */
 public final class Timeouts {
     /** Largest accepted value: INT_MAX / HZ for HZ = 1000, the strictest common kernel setting. */
@@ -27,6 +28,26 @@ public final class Timeouts {
     /** tcp_timeouts[IP_VS_TCP_S_LAST]: what the kernel's table holds past its last state. */
     private static final int TCP_OUT_OF_RANGE = 2;
     private static final int UDP_DEFAULT = 5 * 60;
+    /** IP_VS_SCTP_MAX_RTO: (60 + 1) * HZ. */
+    private static final int SCTP_MAX_RTO = 61;
+    private static final int[] SCTP = {
+        2,             // NONE
+        4,             // INIT1: (0 + 3 + 1) * HZ
+        SCTP_MAX_RTO,  // INIT
+        SCTP_MAX_RTO,  // COOKIE_SENT
+        SCTP_MAX_RTO,  // COOKIE_REPLIED
+        SCTP_MAX_RTO,  // COOKIE_WAIT
+        SCTP_MAX_RTO,  // COOKIE
+        SCTP_MAX_RTO,  // COOKIE_ECHOED
+        15 * 60,       // ESTABLISHED
+        SCTP_MAX_RTO,  // SHUTDOWN_SENT
+        SCTP_MAX_RTO,  // SHUTDOWN_RECEIVED
+        SCTP_MAX_RTO,  // SHUTDOWN_ACK_SENT
+        4,             // REJECTED
+        SCTP_MAX_RTO,  // CLOSED
+    };
+    /** sctp_timeouts[IP_VS_SCTP_S_LAST]. */
+    private static final int SCTP_OUT_OF_RANGE = 2;
 
     private volatile int[] tcp = TCP_DEFAULTS.clone();
     private volatile int udp = UDP_DEFAULT;
@@ -40,6 +61,11 @@ public final class Timeouts {
     /** The UDP timeout (the one UDP state, "UDP"). */
     public int udp() {
         return udp;
+    }
+
+    /** The timeout of an SCTP state (sctp_timeouts[]). */
+    public int sctp(int state) {
+        return state >= 0 && state < SCTP.length ? SCTP[state] : SCTP_OUT_OF_RANGE;
     }
 
     /** {@code tcp} of {@code ipvsadm -L --timeout}. */

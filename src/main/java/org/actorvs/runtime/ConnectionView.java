@@ -2,9 +2,9 @@ package org.actorvs.runtime;
 
 import org.actorvs.conn.ConnFlags;
 import org.actorvs.conn.ConnectionTable;
-import org.actorvs.conn.TcpStates;
-import org.actorvs.conn.TemplateStates;
 import org.actorvs.packet.InetAddresses;
+import org.actorvs.packet.IpProtocol;
+import org.actorvs.sync.SyncProtocols;
 
 /**
  * One connection entry as an operator sees it (ipvsadm -L -c -n): a copy taken by the owning shard,
@@ -19,14 +19,7 @@ public record ConnectionView(int protocol, int af, String client, int clientPort
 
     static ConnectionView of(ConnectionTable t, int i, long nowNanos) {
         int f = t.flags(i);
-        String state;
-        if ((f & ConnFlags.TEMPLATE) != 0) {
-            state = (t.state(i) & TemplateStates.ASSURED) != 0 ? "ASSURED" : "NONE";
-        } else if (t.protocol(i) == 6) {
-            state = TcpStates.name(t.state(i));
-        } else {
-            state = t.protocol(i) == 17 ? "UDP" : "ICMP";
-        }
+        String state = SyncProtocols.stateName(t.protocol(i), f, t.state(i));
         int af = t.af(i);
         return new ConnectionView(t.protocol(i), af, InetAddresses.format(af, t.caddrHi(i), t.caddrLo(i)), t.cport(i),
                 InetAddresses.format(af, t.vaddrHi(i), t.vaddrLo(i)), t.vport(i),
@@ -49,9 +42,27 @@ public record ConnectionView(int protocol, int af, String client, int clientPort
                 endpoint(destination, destinationPort, ipv6));
     }
 
-    /** ipvsadm's protocol column: TCP, UDP, SCTP, or IP (a firewall-mark template). */
+    /**
+     * ipvsadm's protocol column, as ip_vs_proto_name(): TCP, UDP, SCTP, IP (a firewall-mark
+     * template), and IP_n for any other protocol a sync master sent (AH, ESP).
+     */
     public String protocolName() {
-        return protocol == 6 ? "TCP" : protocol == 17 ? "UDP" : protocol == 132 ? "SCTP" : "IP";
+        switch (protocol) {
+            case 0:
+                return "IP";
+            case IpProtocol.TCP:
+                return "TCP";
+            case IpProtocol.UDP:
+                return "UDP";
+            case IpProtocol.SCTP:
+                return "SCTP";
+            case IpProtocol.ICMP:
+                return "ICMP";
+            case IpProtocol.ICMPV6:
+                return "ICMPv6";
+            default:
+                return "IP_" + protocol;
+        }
     }
 
     private static String endpoint(String address, int port, boolean ipv6) {

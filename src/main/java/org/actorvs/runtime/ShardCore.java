@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * {@link #FAILURE_LOG_INTERVAL_NANOS}, since a bad frame can arrive at line rate.
  *
  * <p>Sync: while a master runs, the packet path hands each inbound connection update to this
- * shard's {@link SyncMaster} (its own message buffer, flushed on the tick once old enough); a
+ * shard's {@link SyncMaster} (its own message buffer, flushed on the tick once old enough), and so
+ * does the timer wheel for each controller it keeps past its expiry (ip_vs_conn_expire()); a
  * backup's entries for this shard's clients arrive as a v1 message and are applied by its
  * {@link SyncApplier}, so a backup's table is the same structure an active director uses.
  */
@@ -133,11 +134,13 @@ public final class ShardCore {
         master.seq(processor.apps() == null ? null : processor.apps().seq());
         syncMaster = master;
         processor.inboundHook(master::connectionIn);
+        table.setKeptListener(master::controllerKept);
     }
 
     public void stopSyncMaster() {
         syncMaster = null;
         processor.inboundHook(null);
+        table.setKeptListener(null);
     }
 
     /** Sends the sync master's partly filled message now (end of an offline replay). */

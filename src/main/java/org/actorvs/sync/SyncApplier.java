@@ -25,9 +25,12 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <li>A new entry is bound to the backup's own destination (ip_vs_find_dest()), taking the
  * forwarding method and NOOUTPUT from it (ip_vs_bind_dest() for a SYNC entry); with no such
  * destination it is created unbound and still serves its packets.</li>
- * <li>Then state, old_state, in_pkts = sync_threshold, sequence data, and the timer: the
- * entry's own timeout (v1), else the protocol's timeout of the state, else 180 s (templates, v0).</li>
+ * <li>Then state, old_state, in_pkts = sync_threshold, sequence data, and the timer (see
+ * {@link #backupTimeoutSeconds}).</li>
  * </ul>
+ *
+ * <p>A template's state is taken as it comes, even beyond NONE and ASSURED: the kernel only logs
+ * such a state (ip_vs_proc_sync_conn(), ip_vs_process_message_v0()) and stores all 16 bits of it.
  */
 public final class SyncApplier {
     /** The entry made a new connection. */
@@ -40,10 +43,8 @@ public final class SyncApplier {
     public static final int TABLE_FULL = 3;
     public static final int RESULTS = 4;
 
-    /** The 3*60*HZ of ip_vs_proc_conn(): templates and v0 entries, which carry no timeout. */
+    /** The 3*60*HZ of ip_vs_proc_conn(): templates, and protocols without a timeout table (AH, ESP). */
     public static final int DEFAULT_TIMEOUT_SECONDS = 180;
-    private static final int TCP = 6;
-    private static final int UDP = 17;
 
     private final ConnectionTable table;
     private final DestinationRegistry registry;
@@ -149,23 +150,34 @@ public final class SyncApplier {
         table.setInPkts(cp, threshold);
         table.setState(cp, e.state());
         table.setOldState(cp, e.state());
-        table.setTimeout(cp, timeoutSeconds(e, template), nowNanos);
+        table.setTimeout(cp, backupTimeoutSeconds(e, timeouts), nowNanos);
         return result;
     }
 
-    private int timeoutSeconds(SyncEntry e, boolean template) {
+    /**
+     * The timeout a backup arms for an entry, as ip_vs_proc_conn(): the one a v1 entry carries
+     * (capped at what the table takes); else, v0 entries and v1 entries carrying 0, the timeout of
+     * the entry's state from its protocol's table (pd->timeout_table: TCP, UDP, SCTP); else 3
+     * minutes: templates, and AH/ESP, which have no table.
+     */
+    public static int backupTimeoutSeconds(SyncEntry e, Timeouts timeouts) {
         final long carried = e.timeoutSeconds();
         if (carried != 0) {
             return (int) Math.min(carried, Timeouts.MAX_SECONDS);
         }
-        if (!template && e.protocol() == TCP) {
-            return timeouts.tcp(e.state());
+        if (e.template()) {
+            return DEFAULT_TIMEOUT_SECONDS;
         }
-        if (!template && e.protocol() == UDP) {
-            return timeouts.udp();
+        switch (e.protocol()) {
+            case SyncProtocols.TCP:
+                return timeouts.tcp(e.state());
+            case SyncProtocols.UDP:
+                return timeouts.udp();
+            case SyncProtocols.SCTP:
+                return timeouts.sctp(e.state());
+            default:
+                return DEFAULT_TIMEOUT_SECONDS;
         }
-        // templates, and protocols whose timeout tables this director does not keep (SCTP, AH/ESP)
-        return DEFAULT_TIMEOUT_SECONDS;
     }
 
     /** The master's sequence adjustments, for the directions its flags say are in use. */
@@ -205,7 +217,7 @@ public final class SyncApplier {
      */
     private static int boundFlags(int flags, int protocol, Destination dest) {
         int conn = dest.connFlags();
-        if (protocol != UDP) {
+        if (protocol != SyncProtocols.UDP) {
             conn &= ~ConnFlags.ONE_PACKET;
         }
         if ((flags & ConnFlags.TEMPLATE) == 0) {

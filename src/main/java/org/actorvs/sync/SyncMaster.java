@@ -12,8 +12,9 @@ import org.actorvs.service.ServiceTable;
  * goes out from {@link #flushIfDue} once it is {@link SyncSettings#flushNanos()} old
  * (get_curr_sync_buff() with IPVS_SYNC_FLUSH_TIME).
  *
- * <p>Called on the packet path after an inbound packet updated a connection; allocates only when a
- * message is handed out. Single-threaded.
+ * <p>Called on the packet path after an inbound packet updated a connection, and from the timer
+ * wheel when a controller is kept past its expiry; allocates only when a message is handed out.
+ * Single-threaded.
  */
 public final class SyncMaster {
     /** Where finished messages go: the bytes are the caller's to keep. */
@@ -65,6 +66,15 @@ public final class SyncMaster {
     public void connectionIn(int cp, long nowNanos) {
         final int pkts = (table.flags(cp) & ConnFlags.ONE_PACKET) != 0 ? threshold : table.inPkts(cp);
         syncConnection(cp, pkts, nowNanos);
+    }
+
+    /**
+     * ip_vs_conn_expire()'s expire_later on a master: a connection that could not expire because
+     * it still controls others was kept for another 60 s and is sent with pkts = sync_threshold,
+     * so that the backups keep it too. The table calls this (see ShardCore).
+     */
+    public void controllerKept(int cp, long nowNanos) {
+        syncConnection(cp, threshold, nowNanos);
     }
 
     /**

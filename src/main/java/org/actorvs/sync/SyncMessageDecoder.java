@@ -291,7 +291,12 @@ public final class SyncMessageDecoder {
         return OK;
     }
 
-    /** The per-entry checks both versions make on non-templates; a template's state is only logged. */
+    /**
+     * The per-entry checks both versions make (ip_vs_proc_sync_conn() codes 30 and 40,
+     * ip_vs_process_message_v0()'s "continue"): on non-templates only. A template in a state at or
+     * past IP_VS_CTPL_S_LAST ({@link SyncProtocols#TEMPLATE_STATES}) is only logged by the kernel,
+     * then applied with that state, whatever its protocol.
+     */
     private static int checkProtocolAndState(int protocol, int flags, int state) {
         if ((flags & ConnFlags.TEMPLATE) != 0) {
             return OK;

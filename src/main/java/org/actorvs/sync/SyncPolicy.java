@@ -2,6 +2,7 @@ package org.actorvs.sync;
 
 import org.actorvs.conn.ConnFlags;
 import org.actorvs.conn.ConnectionTable;
+import org.actorvs.conn.SctpStates;
 import org.actorvs.conn.TcpStates;
 
 /**
@@ -18,13 +19,12 @@ import org.actorvs.conn.TcpStates;
  * promotion), and then only when the timeout is below 20 s.
  */
 public final class SyncPolicy {
-    private static final int TCP = 6;
-    private static final int SCTP = 132;
+    private static final int TCP = SyncProtocols.TCP;
+    private static final int SCTP = SyncProtocols.SCTP;
     private static final int TCP_SYNC_STATES = 1 << TcpStates.ESTABLISHED | 1 << TcpStates.FIN_WAIT
             | 1 << TcpStates.CLOSE | 1 << TcpStates.CLOSE_WAIT | 1 << TcpStates.TIME_WAIT;
-    // IP_VS_SCTP_S_*: ESTABLISHED 8, SHUTDOWN_SENT 9, SHUTDOWN_RECEIVED 10, SHUTDOWN_ACK_SENT 11, CLOSED 13
-    private static final int SCTP_ESTABLISHED = 8;
-    private static final int SCTP_SYNC_STATES = 1 << SCTP_ESTABLISHED | 1 << 9 | 1 << 10 | 1 << 11 | 1 << 13;
+    private static final int SCTP_SYNC_STATES = 1 << SctpStates.ESTABLISHED | 1 << SctpStates.SHUTDOWN_SENT
+            | 1 << SctpStates.SHUTDOWN_RECEIVED | 1 << SctpStates.SHUTDOWN_ACK_SENT | 1 << SctpStates.CLOSED;
     private static final long NANOS_PER_JIFFY = 1_000_000L;
     private static final long JIFFIES_PER_SECOND = 1000L;
     /** The 10 s floor of the refresh window (10UL * HZ). */
@@ -76,7 +76,7 @@ public final class SyncPolicy {
             if ((1 << state & eligible) == 0) {
                 return false;
             }
-            final int established = protocol == TCP ? TcpStates.ESTABLISHED : SCTP_ESTABLISHED;
+            final int established = protocol == TCP ? TcpStates.ESTABLISHED : SctpStates.ESTABLISHED;
             // a change into a closing state goes out at once, whatever the counts
             if (state != table.oldState(cp) && state != established) {
                 return set(table, cp, n);

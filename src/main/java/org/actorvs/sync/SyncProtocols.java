@@ -1,6 +1,7 @@
 package org.actorvs.sync;
 
 import org.actorvs.conn.ConnFlags;
+import org.actorvs.conn.SctpStates;
 import org.actorvs.conn.TcpStates;
 
 /**
@@ -18,11 +19,6 @@ public final class SyncProtocols {
     /** IP_VS_CTPL_S_LAST. */
     public static final int TEMPLATE_STATES = 2;
 
-    private static final String[] SCTP_NAMES = {
-        "NONE", "INIT1", "INIT", "COOKIE_SENT", "COOKIE_REPLIED", "COOKIE_WAIT", "COOKIE",
-        "COOKIE_ECHOED", "ESTABLISHED", "SHUTDOWN_SENT", "SHUTDOWN_RECEIVED", "SHUTDOWN_ACK_SENT",
-        "REJECTED", "CLOSED",
-    };
     private static final String[] TEMPLATE_NAMES = {"NONE", "ASSURED"};
 
     private SyncProtocols() {
@@ -34,7 +30,7 @@ public final class SyncProtocols {
             case TCP:
                 return TcpStates.COUNT;
             case SCTP:
-                return SCTP_NAMES.length;
+                return SctpStates.COUNT;
             case UDP:
             case ESP:
             case AH:
@@ -44,7 +40,11 @@ public final class SyncProtocols {
         }
     }
 
-    /** The state name /proc/net/ip_vs_conn and ipvsadm -L -c print; "ERR!" when out of range, as the kernel. */
+    /**
+     * The state name /proc/net/ip_vs_conn and ipvsadm -L -c print, as ip_vs_state_name(): a
+     * template by its own names whatever its protocol, "ERR!" for any state out of range and for
+     * a protocol without state names (AH, ESP), "NONE" for protocol 0.
+     */
     public static String stateName(int protocol, int flags, int state) {
         if ((flags & ConnFlags.TEMPLATE) != 0) {
             return state >= 0 && state < TEMPLATE_NAMES.length ? TEMPLATE_NAMES[state] : "ERR!";
@@ -53,11 +53,13 @@ public final class SyncProtocols {
             case TCP:
                 return TcpStates.name(state);
             case SCTP:
-                return state >= 0 && state < SCTP_NAMES.length ? SCTP_NAMES[state] : "ERR!";
+                return SctpStates.name(state);
             case UDP:
                 return state == 0 ? "UDP" : "ERR!";
+            case 0:
+                return "NONE";
             default:
-                return state == 0 ? "NONE" : "ERR!";
+                return "ERR!";
         }
     }
 }

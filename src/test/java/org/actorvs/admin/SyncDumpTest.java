@@ -14,6 +14,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import org.actorvs.conn.ConnFlags;
+import org.actorvs.conn.SctpStates;
+import org.actorvs.conn.Timeouts;
+import org.actorvs.sync.SyncEntry;
+import org.actorvs.sync.SyncProtocols;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,6 +46,22 @@ class SyncDumpTest {
             }
         }
         assertEquals("", err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void anSctpEntryIsListedWithTheKernelsShortStateNameAndTheTimeoutOfThatState() {
+        SyncEntry sctp = new SyncEntry().connection(4, SyncProtocols.SCTP, ConnFlags.MASQ, SctpStates.SHUTDOWN_SENT)
+                .client(0, 0x0A000001L, 40000).virtual(0, 0x0A000064L, 3868).destination(0, 0x0A000015L, 3868);
+        assertEquals("SCTP 01:01  S-SENT      10.0.0.1:40000     10.0.0.100:3868    10.0.0.21:3868",
+                SyncDump.row(sctp, new Timeouts()));
+    }
+
+    @Test
+    void aTemplateInAStateBeyondAssuredIsListedAsErrForThreeMinutes() {
+        SyncEntry template = new SyncEntry().connection(4, SyncProtocols.TCP, ConnFlags.TEMPLATE, 0x0102)
+                .client(0, 0x0A000001L, 0).virtual(0, 0x0A000064L, 80).destination(0, 0x0A000015L, 80);
+        assertEquals("TCP 03:00  ERR!        10.0.0.1:0         10.0.0.100:80      10.0.0.21:80",
+                SyncDump.row(template, new Timeouts()));
     }
 
     @Test

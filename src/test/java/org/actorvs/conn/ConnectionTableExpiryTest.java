@@ -156,6 +156,23 @@ class ConnectionTableExpiryTest {
     }
 
     @Test
+    void aControllerKeptAtItsExpiryIsToldToTheKeptListenerWithItsSixtySecondTimeout() {
+        List<String> kept = new ArrayList<>();
+        t.setKeptListener((index, now) -> kept.add(index + " " + t.timeoutSeconds(index) + "s at " + now));
+        int template = insertTemplate(t, 0, 0);
+        t.setTimeout(template, 5, 0);
+        int conn = insert(t, 40000, 0, 0, template, 0);
+        t.setTimeout(conn, 20, 0);
+
+        t.poll(5 * SECOND, listener, ALL);
+        assertEquals(List.of(template + " 60s at " + 5 * SECOND), kept);
+
+        t.poll(65 * SECOND, listener, ALL);
+        assertEquals(List.of(conn, template), expired);
+        assertEquals(1, kept.size(), "entries released at their expiry are not kept");
+    }
+
+    @Test
     void listenerSeesEntryAfterItsControllerIsUnlinkedAndDestinationUnbound() {
         int template = insertTemplate(t, 1, 0);
         int conn = insert(t, 40000, ConnFlags.INACTIVE, 2, template, 0);

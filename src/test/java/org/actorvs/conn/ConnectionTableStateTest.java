@@ -175,6 +175,46 @@ class ConnectionTableStateTest {
         assertEquals(0, counters.calls);
     }
 
+    @Test
+    void aTemplateKeepsTheWholeSixteenBitStateItIsGivenAsTheKernelsU16() {
+        int ct = insertTemplate(t, DEST, 0);
+        t.setState(ct, 0x0102);
+        assertEquals(0x0102, t.state(ct));
+        t.setState(ct, 0x1_0015);
+        assertEquals(0x0015, t.state(ct));
+        t.setState(ct, TemplateStates.ASSURED);
+        assertEquals(TemplateStates.ASSURED, t.state(ct));
+    }
+
+    @Test
+    void onlyTheAssuredBitOfATemplateStateBeyondAssuredKeepsItWhenItsConnectionIsDeleted() {
+        // ip_vs_conn_expire() tests ct->state & IP_VS_CTPL_S_ASSURED, whatever the other bits say
+        int unassured = insertTemplate(t, DEST, 0);
+        t.setState(unassured, 0x0102);
+        t.delete(insert(t, 40000, NAT, DEST, unassured, 0));
+        t.poll(SECOND, null, Integer.MAX_VALUE);
+        assertEquals(0, t.size());
+
+        int assured = insertTemplate(t, DEST, SECOND);
+        t.setState(assured, 0x0103);
+        t.delete(insert(t, 40001, NAT, DEST, assured, SECOND));
+        t.poll(2 * SECOND, null, Integer.MAX_VALUE);
+        assertEquals(1, t.size());
+        assertEquals(assured, t.lookupTemplate(Fixtures.TCP, 4, 0, CLIENT, 0, 0, VIP, Fixtures.VPORT));
+        assertEquals(0x0103, t.state(assured));
+    }
+
+    @Test
+    void anEntryMadeInTheSlotOfATemplateWithAWideStateStartsInStateNone() {
+        int ct = insertTemplate(t, DEST, 0);
+        t.setState(ct, 0x0200);
+        t.expireNow(ct);
+        t.poll(SECOND, null, Integer.MAX_VALUE);
+        int again = insertTemplate(t, DEST, SECOND);
+        assertEquals(ct, again);
+        assertEquals(TemplateStates.NONE, t.state(again));
+    }
+
     private int established(int flags) {
         int e = insert(t, 40000, flags, DEST, NONE, 0);
         t.tcpTransition(e, INPUT, TCP_SYN, false, 0);

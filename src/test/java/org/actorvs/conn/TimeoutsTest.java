@@ -20,6 +20,17 @@ class TimeoutsTest {
     }
 
     @Test
+    void sctpTimeoutsAreTheKernelsTableWithMaxRtoForTheHandshakeAndShutdownStates() {
+        // sctp_timeouts[] of ip_vs_proto_sctp.c, in seconds: IP_VS_SCTP_MAX_RTO is (60 + 1) * HZ
+        int[] kernel = {2, 4, 61, 61, 61, 61, 61, 61, 900, 61, 61, 61, 4, 61};
+        Timeouts timeouts = new Timeouts();
+        for (int state = 0; state < SctpStates.COUNT; state++) {
+            assertEquals(kernel[state], timeouts.sctp(state), SctpStates.name(state));
+        }
+        assertEquals(2, timeouts.sctp(SctpStates.COUNT), "sctp_timeouts[IP_VS_SCTP_S_LAST]");
+    }
+
+    @Test
     void defaultUdpTimeoutIsFiveMinutes() {
         assertEquals(300, new Timeouts().udp());
     }

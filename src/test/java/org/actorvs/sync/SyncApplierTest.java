@@ -8,6 +8,7 @@ import java.util.List;
 
 import org.actorvs.conn.ConnFlags;
 import org.actorvs.conn.ConnectionTable;
+import org.actorvs.conn.SctpStates;
 import org.actorvs.conn.TcpStates;
 import org.actorvs.conn.TemplateStates;
 import org.actorvs.conn.Timeouts;
@@ -35,6 +36,7 @@ class SyncApplierTest {
     private final DestinationRegistry registry = new DestinationRegistry();
     private final ConnectionTable table = new ConnectionTable(64, 100_000_000L, registry);
     private final SyncApplier applier = new SyncApplier(table, registry, new Timeouts(), null);
+    private final SyncMessageDecoder decoder = new SyncMessageDecoder(0);
     private Destination rs1;
     private Destination rs2;
 
@@ -49,12 +51,26 @@ class SyncApplierTest {
     }
 
     private static SyncEntry tcp(int cport, long daddr, int flags, int state, long timeout) {
-        return new SyncEntry().connection(4, TCP, flags, state).client(0, CLIENT, cport).virtual(0, VIP, 80)
+        return entry(TCP, cport, daddr, flags, state, timeout);
+    }
+
+    private static SyncEntry entry(int protocol, int cport, long daddr, int flags, int state, long timeout) {
+        return new SyncEntry().connection(4, protocol, flags, state).client(0, CLIENT, cport).virtual(0, VIP, 80)
                 .destination(0, daddr, 80).timeoutSeconds(timeout);
     }
 
     private int lookup(int cport) {
-        return table.lookupIn(TCP, 4, 0, CLIENT, cport, 0, VIP, 80);
+        return lookup(TCP, cport);
+    }
+
+    private int lookup(int protocol, int cport) {
+        return table.lookupIn(protocol, 4, 0, CLIENT, cport, 0, VIP, 80);
+    }
+
+    /** The datagram through the backup's checks (ip_vs_process_message()) into the table; its status. */
+    private int receive(int version, SyncEntry... entries) {
+        byte[] m = Messages.encode(version, 0, entries);
+        return decoder.decode(new UnsafeBuffer(m), 0, m.length, e -> applier.apply(e, THRESHOLD, SECOND));
     }
 
     @Test
@@ -153,5 +169,88 @@ class SyncApplierTest {
         assertEquals(SyncApplier.CREATED,
                 applier.apply(tcp(5005, RS2, ConnFlags.MASQ, TcpStates.ESTABLISHED, 900), THRESHOLD, 3 * SECOND));
         assertEquals(RS2, table.daddrLo(lookup(5005)));
+    }
+
+    // ---- states the kernel's backup refuses, or does not
+
+    @Test
+    void aTemplateInAStateBeyondAssuredIsAppliedWithThatStateAsTheKernelOnlyLogsIt() {
+        for (int version : new int[] {1, 0}) {
+            int vport = 80 + version;
+            SyncEntry template = tcp(0, RS1, ConnFlags.TEMPLATE | ConnFlags.MASQ, 0x0102, 300).virtual(0, VIP, vport);
+            assertEquals(SyncStatus.OK.code(), receive(version, template, tcp(6000 + version, RS1, ConnFlags.MASQ,
+                    TcpStates.ESTABLISHED, 900)));
+            assertEquals(0, decoder.skipped(), "v" + version);
+            int ct = table.lookupTemplate(TCP, 4, 0, CLIENT, 0, 0, VIP, vport);
+            assertNotEquals(ConnectionTable.NONE, ct, "v" + version);
+            assertEquals(0x0102, table.state(ct));
+            assertEquals("ERR!", SyncProtocols.stateName(TCP, table.flags(ct), table.state(ct)));
+            // v0 carries no timeout: a template then gets 3 minutes
+            assertEquals(version == 1 ? 300 : SyncApplier.DEFAULT_TIMEOUT_SECONDS, table.timeoutSeconds(ct));
+            assertNotEquals(ConnectionTable.NONE, lookup(6000 + version), "the entry after it, v" + version);
+        }
+    }
+
+    @Test
+    void aConnectionInAStateBeyondItsProtocolsIsSkippedLeavingItsEntryAsItWasWhileTheRestApplies() {
+        applier.apply(tcp(5000, RS2, ConnFlags.MASQ, TcpStates.ESTABLISHED, 900), THRESHOLD, SECOND);
+        int cp = lookup(5000);
+        int flags = table.flags(cp);
+        for (int version : new int[] {1, 0}) {
+            SyncEntry beyond = tcp(5000, RS2, ConnFlags.MASQ | ConnFlags.INACTIVE, TcpStates.COUNT, 10);
+            assertEquals(SyncStatus.OK.code(), receive(version, beyond,
+                    tcp(5010 + version, RS2, ConnFlags.MASQ, TcpStates.ESTABLISHED, 900)));
+            assertEquals(1, decoder.skipped(), "v" + version);
+            assertEquals(cp, lookup(5000));
+            assertEquals(TcpStates.ESTABLISHED, table.state(cp));
+            assertEquals(flags, table.flags(cp));
+            assertEquals(900, table.timeoutSeconds(cp));
+            assertNotEquals(ConnectionTable.NONE, lookup(5010 + version), "the entry after it, v" + version);
+        }
+        assertEquals(3, rs2.activeConns());
+        assertEquals(0, rs2.inactiveConns());
+    }
+
+    @Test
+    void eachProtocolRefusesTheFirstStateNumberPastItsOwnStates() {
+        int[][] lastAndFirstPast = {
+            {TCP, TcpStates.COUNT - 1}, {UDP, 0}, {SyncProtocols.SCTP, SctpStates.COUNT - 1},
+            {SyncProtocols.AH, 0}, {SyncProtocols.ESP, 0},
+        };
+        int cport = 7000;
+        for (int[] p : lastAndFirstPast) {
+            int protocol = p[0];
+            receive(1, entry(protocol, cport, RS1, ConnFlags.MASQ, p[1], 60),
+                    entry(protocol, cport + 1, RS1, ConnFlags.MASQ, p[1] + 1, 60));
+            assertNotEquals(ConnectionTable.NONE, lookup(protocol, cport), "protocol " + protocol);
+            assertEquals(ConnectionTable.NONE, lookup(protocol, cport + 1), "protocol " + protocol);
+            assertEquals(1, decoder.skipped(), "protocol " + protocol);
+            cport += 2;
+        }
+    }
+
+    // ---- SCTP, which a backup takes from a master that balances it
+
+    @Test
+    void anSctpEntryWithoutTimeoutTakesTheKernelsSctpTimeoutOfItsStateNotThreeMinutes() {
+        receive(0, entry(SyncProtocols.SCTP, 8000, RS1, ConnFlags.MASQ, SctpStates.ESTABLISHED, 0),
+                entry(SyncProtocols.SCTP, 8001, RS1, ConnFlags.MASQ, SctpStates.INIT1, 0));
+        receive(1, entry(SyncProtocols.SCTP, 8002, RS1, ConnFlags.MASQ, SctpStates.SHUTDOWN_SENT, 0));
+        assertEquals(900, table.timeoutSeconds(lookup(SyncProtocols.SCTP, 8000)));
+        assertEquals(4, table.timeoutSeconds(lookup(SyncProtocols.SCTP, 8001)));
+        assertEquals(61, table.timeoutSeconds(lookup(SyncProtocols.SCTP, 8002)));
+        assertEquals(SctpStates.SHUTDOWN_SENT, table.state(lookup(SyncProtocols.SCTP, 8002)));
+    }
+
+    @Test
+    void anSctpEntryCarryingATimeoutKeepsIt() {
+        receive(1, entry(SyncProtocols.SCTP, 8010, RS1, ConnFlags.MASQ, SctpStates.ESTABLISHED, 777));
+        assertEquals(777, table.timeoutSeconds(lookup(SyncProtocols.SCTP, 8010)));
+    }
+
+    @Test
+    void anAhEntryWithoutTimeoutLivesThreeMinutesForAhHasNoTimeoutTable() {
+        receive(0, entry(SyncProtocols.AH, 8020, RS1, ConnFlags.MASQ, 0, 0));
+        assertEquals(SyncApplier.DEFAULT_TIMEOUT_SECONDS, table.timeoutSeconds(lookup(SyncProtocols.AH, 8020)));
     }
 }
