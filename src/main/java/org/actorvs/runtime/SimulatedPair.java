@@ -24,6 +24,7 @@ import java.util.stream.Collectors;
 import org.actorvs.config.ConfigError;
 import org.actorvs.config.DirectorConfig;
 import org.actorvs.config.DirectorConfigLoader;
+import org.actorvs.forward.Outcome;
 import org.actorvs.forward.Port;
 import org.actorvs.ha.VrrpActor.Role;
 import org.actorvs.io.MemoryPacketIo;
@@ -78,7 +79,7 @@ final class SimulatedPair {
      * @param returnedRoles      the returning d1's roles as they changed, in order
      * @param carriedOnThroughD1 long-lived connections answered through d1's MAC after it was master again
      */
-    record Outcome(Map<String, Integer> split, int failed, int syncedBeforeKill, long forwardedByBackup,
+    record Result(Map<String, Integer> split, int failed, int syncedBeforeKill, long forwardedByBackup,
             long takeoverMillis, int carriedOnAfterKill, BulkResult pull, Role roleAtPull, Set<Integer> pulledPorts,
             List<Integer> openedWhileDown, List<Role> returnedRoles, int carriedOnThroughD1, long badFrames,
             long unclaimedFrames) {
@@ -108,7 +109,7 @@ final class SimulatedPair {
                 + ", " + d2.getFileName() + ")");
         out.println("   run as an active/backup pair on an in-process network: two LANs as bridges, VRRP adverts and");
         out.println("   gratuitous ARP on them, connection sync in an in-process group, bulk transfer over loopback TCP.");
-        Outcome o = simulate(d1, d2, requests, out);
+        Result o = simulate(d1, d2, requests, out);
         out.println("== " + (o.passed() ? "PASSED" : "FAILED") + ": " + o.carriedOnAfterKill() + " of " + LONG_LIVED
                 + " long-lived connections carried on through d2, " + o.carriedOnThroughD1() + " of "
                 + (LONG_LIVED + OPENED_WHILE_DOWN) + " back through d1; short requests failed: " + o.failed());
@@ -120,7 +121,7 @@ final class SimulatedPair {
     }
 
     /** The pair of {@code d1File} and {@code d2File} through a failover and back, printed step by step. */
-    static Outcome simulate(Path d1File, Path d2File, int requests, PrintStream out) throws ConfigError {
+    static Result simulate(Path d1File, Path d2File, int requests, PrintStream out) throws ConfigError {
         int[] bulkPorts = freeLoopbackPorts();
         DirectorConfig d1Config = withLoopbackBulk(d1File, bulkPorts[0], bulkPorts[1]);
         DirectorConfig d2Config = withLoopbackBulk(d2File, bulkPorts[1], bulkPorts[0]);
@@ -137,7 +138,7 @@ final class SimulatedPair {
         }
     }
 
-    private Outcome story(DirectorConfig d1Config, DirectorConfig d2Config, DirectorConfig d1Again, int requests) {
+    private Result story(DirectorConfig d1Config, DirectorConfig d2Config, DirectorConfig d1Again, int requests) {
         String vip = InetAddresses.formatIpv4(net.vip);
         time.say("starting d1 (VRRP priority " + d1Config.vrrp().orElseThrow().router().priority() + ")");
         Member d1 = start("d1", d1Config);
@@ -185,7 +186,7 @@ final class SimulatedPair {
         sleep(SETTLE_MILLIS);
         int afterKill = (int) first.stream().filter(k -> carriedOn(k, kill, d2Mac)).count();
         time.say(afterKill + " of " + LONG_LIVED + " long-lived connections carried on through d2; "
-                + gaps(first, kill));
+                + gaps(first, kill) + unresolved("d2", d2.director));
 
         time.say(OPENED_WHILE_DOWN + " more long-lived connections, opened while d1 is down");
         List<SimulatedClient.KeepAlive> down = open(OPENED_WHILE_DOWN);
@@ -210,11 +211,11 @@ final class SimulatedPair {
         time.say(throughD1 + " of " + all.size() + " long-lived connections carried on through d1 ("
                 + first.stream().filter(k -> carriedOn(k, returned, d1Mac)).count() + " from before the kill, "
                 + down.stream().filter(k -> carriedOn(k, returned, d1Mac)).count() + " opened while d1 was down); "
-                + gaps(all, returned));
+                + gaps(all, returned) + unresolved("d1", d1b.director));
         Set<Integer> downPorts = ports(down);
         time.say("d1's table: the connections opened while it was down, first " + ROWS_SHOWN);
         printRows(table(d1b.director), downPorts);
-        return new Outcome(split.answers(), split.failed(), syncedBeforeKill, forwardedByBackup, takeoverMillis,
+        return new Result(split.answers(), split.failed(), syncedBeforeKill, forwardedByBackup, takeoverMillis,
                 afterKill, pulled.result(), pulled.role(), pulled.ports(), List.copyOf(downPorts),
                 roles.history("d1"), throughD1, net.badFrames(), net.unclaimed());
     }
@@ -299,6 +300,16 @@ final class SimulatedPair {
         Collections.sort(longest);
         return "longest gap between answers per connection: median " + longest.get(longest.size() / 2) + " ms, max "
                 + longest.get(longest.size() - 1) + " ms";
+    }
+
+    /**
+     * What a new master dropped while it resolved its neighbours' MACs (it holds no packet
+     * meanwhile, unlike the kernel's arp_queue): each costs the client a retransmission timeout.
+     */
+    private static String unresolved(String who, Director director) {
+        long dropped = director.stats().toCompletableFuture().join().stream()
+                .mapToLong(s -> s.outcome(Outcome.NEIGHBOUR_UNRESOLVED)).sum();
+        return "; " + who + " dropped " + dropped + " packets while it resolved a neighbour";
     }
 
     /** The first rows of {@code table} from {@code clientPorts}, in port order, as ipvsadm -L -c -n shows them. */

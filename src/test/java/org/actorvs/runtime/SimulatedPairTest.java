@@ -23,13 +23,13 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(180)
 class SimulatedPairTest {
     private static final int REQUESTS = 6;
-    private static SimulatedPair.Outcome outcome;
+    private static SimulatedPair.Result result;
     private static String printed;
 
     @BeforeAll
     static void runThePairThroughAFailoverAndBack() throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        outcome = SimulatedPair.simulate(Path.of("conf/examples/nat-pair-d1.conf"),
+        result = SimulatedPair.simulate(Path.of("conf/examples/nat-pair-d1.conf"),
                 Path.of("conf/examples/nat-pair-d2.conf"), REQUESTS,
                 new PrintStream(bytes, true, StandardCharsets.UTF_8));
         printed = bytes.toString(StandardCharsets.UTF_8);
@@ -37,54 +37,54 @@ class SimulatedPairTest {
 
     @Test
     void theBackupHoldsEveryLongLivedConnectionBySyncBeforeTheKill() {
-        assertEquals(SimulatedPair.LONG_LIVED, outcome.syncedBeforeKill(), printed);
-        assertEquals(0, outcome.forwardedByBackup(), "the backup's entries came by sync, not by traffic");
+        assertEquals(SimulatedPair.LONG_LIVED, result.syncedBeforeKill(), printed);
+        assertEquals(0, result.forwardedByBackup(), "the backup's entries came by sync, not by traffic");
     }
 
     @Test
     void theBackupTakesOverWhenTheMasterIsKilled() {
-        assertTrue(outcome.takeoverMillis() >= 0, printed);
+        assertTrue(result.takeoverMillis() >= 0, printed);
     }
 
     @Test
     void everyLongLivedConnectionCarriesOnThroughTheBackupAfterTheKill() {
-        assertEquals(SimulatedPair.LONG_LIVED, outcome.carriedOnAfterKill(), printed);
+        assertEquals(SimulatedPair.LONG_LIVED, result.carriedOnAfterKill(), printed);
     }
 
     @Test
     void theReturningDirectorPullsTheConnectionsOpenedWhileItWasDown() {
-        assertTrue(outcome.pull().synced(), printed);
-        assertTrue(outcome.pull().entries() >= SimulatedPair.LONG_LIVED + SimulatedPair.OPENED_WHILE_DOWN, printed);
-        assertEquals(SimulatedPair.OPENED_WHILE_DOWN, outcome.openedWhileDown().size());
-        assertTrue(outcome.pulledPorts().containsAll(outcome.openedWhileDown()), printed);
+        assertTrue(result.pull().synced(), printed);
+        assertTrue(result.pull().entries() >= SimulatedPair.LONG_LIVED + SimulatedPair.OPENED_WHILE_DOWN, printed);
+        assertEquals(SimulatedPair.OPENED_WHILE_DOWN, result.openedWhileDown().size());
+        assertTrue(result.pulledPorts().containsAll(result.openedWhileDown()), printed);
     }
 
     @Test
     void theReturningDirectorBecomesMasterOnlyAfterItsPull() {
-        assertNotEquals(Role.MASTER, outcome.roleAtPull(), printed);
-        List<Role> roles = outcome.returnedRoles();
+        assertNotEquals(Role.MASTER, result.roleAtPull(), printed);
+        List<Role> roles = result.returnedRoles();
         assertTrue(roles.contains(Role.MASTER), "d1's roles after its return: " + roles + "\n" + printed);
     }
 
     @Test
     void everyLongLivedConnectionCarriesOnThroughTheReturnedDirector() {
-        assertEquals(SimulatedPair.LONG_LIVED + SimulatedPair.OPENED_WHILE_DOWN, outcome.carriedOnThroughD1(), printed);
+        assertEquals(SimulatedPair.LONG_LIVED + SimulatedPair.OPENED_WHILE_DOWN, result.carriedOnThroughD1(), printed);
     }
 
     @Test
     void everyShortRequestIsAnswered() {
-        assertEquals(0, outcome.failed(), printed);
-        assertEquals(REQUESTS, outcome.split().values().stream().mapToInt(Integer::intValue).sum());
+        assertEquals(0, result.failed(), printed);
+        assertEquals(REQUESTS, result.split().values().stream().mapToInt(Integer::intValue).sum());
     }
 
     @Test
     void hostsReceiveOnlyFramesWithCorrectChecksums() {
-        assertEquals(0, outcome.badFrames(), printed);
+        assertEquals(0, result.badFrames(), printed);
     }
 
     @Test
     void theDemoPrintsEachStepAndPasses() {
-        assertTrue(outcome.passed(), printed);
+        assertTrue(result.passed(), printed);
         assertTrue(printed.contains("KILL d1"), printed);
         assertTrue(printed.contains("d2 is MASTER"), printed);
         assertTrue(printed.contains("== connection table (ipvsadm -L -c -n)"), printed);
