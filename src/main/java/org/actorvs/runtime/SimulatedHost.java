@@ -13,7 +13,6 @@ import org.actorvs.packet.FrameBuilder;
 import org.actorvs.packet.FrameParser;
 import org.actorvs.packet.IpProtocol;
 import org.actorvs.packet.ParsedFrame;
-import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -21,7 +20,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  * its next hop (a frame waits for the answer, as the kernel's arp_queue holds it) and TCP segments
  * built with {@link FrameBuilder}. Everything it receives is parsed with checksums verified, so a
  * frame the director got wrong is counted here instead of being understood. Frames arrive on the
- * director's injecting threads, hence the synchronisation.
+ * segment's thread ({@link SimulatedSegment}) while the demo opens connections and times them out
+ * on others, hence the synchronisation.
  */
 abstract class SimulatedHost {
     private static final int TTL = 64;
@@ -35,6 +35,8 @@ abstract class SimulatedHost {
     private final Consumer<byte[]> wire;
     private final FrameParser parser = new FrameParser(true);
     private final ParsedFrame parsed = new ParsedFrame();
+    private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
+    private final ArpFlyweight arp = new ArpFlyweight();
     private final Map<Integer, Long> arpCache = new HashMap<>();
     private final Map<Integer, List<Segment>> waitingForArp = new HashMap<>();
     private long badFrames;
@@ -45,7 +47,7 @@ abstract class SimulatedHost {
     }
 
     /**
-     * @param wire    puts a frame on this host's segment (towards the director)
+     * @param wire    puts a frame on this host's segment
      * @param gateway next hop for addresses off the segment (0: none)
      */
     SimulatedHost(String name, int ip, int prefixLength, int gateway, Consumer<byte[]> wire) {
@@ -62,32 +64,41 @@ abstract class SimulatedHost {
         return 0x0200_0000_0000L | (ipv4 & 0xFFFF_FFFFL);
     }
 
-    /** A frame the segment hands to this host (broadcast or addressed to its MAC). */
-    final synchronized void receive(DirectBuffer buffer, int offset, int length) {
-        if (parser.parse(buffer, offset, length, parsed) != DropReason.OK.code()) {
+    /** A frame the segment hands to this host (broadcast, multicast or addressed to its MAC). */
+    final synchronized void receive(byte[] frame) {
+        view.wrap(frame);
+        if (parser.parse(view, 0, frame.length, parsed) != DropReason.OK.code()) {
             badFrames++;
             return;
         }
         if (parsed.etherType == EthernetFlyweight.ETHER_TYPE_ARP) {
-            onArp(buffer, offset);
+            onArp(arp.wrap(view, parsed.l3Offset));
         } else if (parsed.ipVersion == 4 && parsed.dst4 == ip && parsed.protocol == IpProtocol.TCP
                 && !parsed.fragment) {
             byte[] payload = new byte[parsed.payloadLength];
-            buffer.getBytes(parsed.payloadOffset, payload);
-            onTcp(parsed.src4, parsed.srcPort, parsed.dstPort, parsed.tcpSeq, parsed.tcpAck, parsed.tcpFlags, payload);
+            view.getBytes(parsed.payloadOffset, payload);
+            onTcp(parsed.src4, parsed.srcPort, parsed.dstPort, parsed.tcpSeq, parsed.tcpAck, parsed.tcpFlags, payload,
+                    EthernetFlyweight.srcMac(view, 0));
         }
     }
 
-    private void onArp(DirectBuffer buffer, int offset) {
-        int op = ArpFlyweight.op(buffer, parsed.l3Offset);
-        int sender = ArpFlyweight.senderIp(buffer, parsed.l3Offset);
-        if (ArpFlyweight.targetIp(buffer, parsed.l3Offset) != ip) {
-            return; // someone else's, or a gratuitous announcement: not ours to learn (arp_accept=0)
+    private void onArp(ArpFlyweight a) {
+        int sender = a.senderIp();
+        long senderMac = a.senderMac();
+        if (a.targetIp() != ip) {
+            // Not for us. As arp_process() with arp_accept=0: no new entry, but an entry we have
+            // follows a gratuitous announcement at once (arp_is_garp(): sender IP = target IP,
+            // and for a reply target MAC = sender MAC) — a VRRP master taking the VIP over.
+            boolean gratuitous = sender == a.targetIp()
+                    && (a.op() == ArpFlyweight.OP_REQUEST || a.targetMac() == senderMac);
+            if (gratuitous && arpCache.containsKey(sender)) {
+                arpCache.put(sender, senderMac);
+            }
+            return;
         }
-        long senderMac = EthernetFlyweight.srcMac(buffer, offset);
         // As arp_process(): a request for our address also teaches us the asker.
         arpCache.put(sender, senderMac);
-        if (op == ArpFlyweight.OP_REQUEST) {
+        if (a.op() == ArpFlyweight.OP_REQUEST) {
             send(new FrameBuilder().ethernet(senderMac, mac).arp(ArpFlyweight.OP_REPLY, mac, ip, senderMac, sender));
         }
         List<Segment> waiting = waitingForArp.remove(sender);
@@ -96,8 +107,12 @@ abstract class SimulatedHost {
         }
     }
 
-    /** A TCP segment addressed to this host, its checksums verified. */
-    abstract void onTcp(int srcIp, int srcPort, int dstPort, int seq, int ack, int flags, byte[] payload);
+    /**
+     * A TCP segment addressed to this host, its checksums verified.
+     *
+     * @param from the Ethernet source: the director that forwarded it
+     */
+    abstract void onTcp(int srcIp, int srcPort, int dstPort, int seq, int ack, int flags, byte[] payload, long from);
 
     /** Sends a segment, resolving the next hop with ARP first when it is not known yet. */
     final synchronized void sendSegment(Segment s) {

@@ -25,15 +25,27 @@ import org.slf4j.LoggerFactory;
  * @param master   the master daemon to run as MASTER, if any
  * @param backup   the backup daemon to run as BACKUP (and INITIALIZE), if any
  * @param both     never stop a daemon because of a role change
+ * @param transport how the daemons reach the peers (live: their multicast sockets)
  */
 public record SyncRoles(SyncSettings settings, Optional<SyncDaemon> master, Optional<SyncDaemon> backup,
-        boolean both) {
+        boolean both, SyncTransport transport) {
     private static final Logger LOG = LoggerFactory.getLogger(SyncRoles.class);
 
     public SyncRoles {
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(master, "master");
         Objects.requireNonNull(backup, "backup");
+        Objects.requireNonNull(transport, "transport");
+    }
+
+    /** Daemons on their multicast sockets. */
+    public SyncRoles(SyncSettings settings, Optional<SyncDaemon> master, Optional<SyncDaemon> backup, boolean both) {
+        this(settings, master, backup, both, SyncTransport.MULTICAST);
+    }
+
+    /** The same daemons, reaching the peers through {@code other}. */
+    public SyncRoles withTransport(SyncTransport other) {
+        return new SyncRoles(settings, master, backup, both, other);
     }
 
     /** No daemons: a role change moves only the addresses. */
@@ -112,10 +124,10 @@ public record SyncRoles(SyncSettings settings, Optional<SyncDaemon> master, Opti
             sync.tell(new SyncActor.StopMaster(replies));
         }
         if (wantMaster && !running[0]) {
-            sync.tell(new SyncActor.StartMaster(master.get(), settings, null, replies));
+            sync.tell(new SyncActor.StartMaster(master.get(), settings, transport.sender(master.get()), replies));
         }
         if (wantBackup && !running[1]) {
-            sync.tell(new SyncActor.StartBackup(backup.get(), settings, true, backupReplies));
+            sync.tell(new SyncActor.StartBackup(backup.get(), settings, transport.listen(), backupReplies));
         }
         running[0] = wantMaster;
         running[1] = wantBackup;
