@@ -199,7 +199,12 @@ public final class AdminApi {
         }
         boolean ratesAvailable = rateSource != null;
         return new AdminModel.Listing(IPVS_VERSION, totalCapacity(), ratesAvailable,
-                withStats && !ratesAvailable ? RATES_NOTE : null, out);
+                withStats && !ratesAvailable ? RATES_NOTE : null, out,
+                withStats ? director.captureStats().stream().map(AdminApi::capture).toList() : null);
+    }
+
+    private static AdminModel.Capture capture(CaptureStats c) {
+        return new AdminModel.Capture(c.port(), c.frames(), c.arpFrames(), c.vrrpFrames(), c.drops());
     }
 
     /**

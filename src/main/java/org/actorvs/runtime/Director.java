@@ -562,6 +562,11 @@ public final class Director implements AutoCloseable {
         return queued[shard].get();
     }
 
+    /** Each capture thread's counts, in port order; empty offline, where no capture thread runs. */
+    public List<CaptureStats> captureStats() {
+        return captures.stream().map(CaptureLoop::stats).toList();
+    }
+
     /** The link layer's ARP figures; empty offline, where there is no ARP actor. */
     public Optional<CompletableFuture<ArpActor.Stats>> arpStats(Duration timeout) {
         if (arp == null) {
