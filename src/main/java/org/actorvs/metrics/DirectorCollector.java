@@ -162,7 +162,7 @@ final class DirectorCollector implements MultiCollector {
     }
 
     /** One capture thread's counts, read without asking anyone: the dispatcher publishes them. */
-    static void capture(Families f, CaptureStats c) {
+    private static void capture(Families f, CaptureStats c) {
         f.counter("actorvs_capture_frames_received", "Frames the port's capture thread read.", c.frames(), "port",
                 c.port());
         String controlHelp = "ARP and VRRP frames the capture thread handed to their actors.";

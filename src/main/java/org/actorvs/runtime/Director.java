@@ -188,8 +188,8 @@ public final class Director implements AutoCloseable {
                 refs.add(ctx.spawn(PacketShard.create(core, liveTick), "shard-" + core.index(),
                         DispatcherSelector.fromConfig("actorvs.shard-dispatcher")));
             }
-            ActorRef<ScheduleUpdate> pub = ctx.spawn(
-                    ServiceTablePublisher.create(refs, setup.ports(), addresses, published), "service-table").narrow();
+            ActorRef<ScheduleUpdate> pub = ctx.spawn(ServiceTablePublisher.create(refs, setup.ports(), addresses,
+                    published), "service-table").narrow();
             ActorRef<ServiceDirectory.Command> dir = ctx.spawn(ServiceDirectory.create(registry, List.of(pub),
                     DRAIN_CHECK, System::nanoTime), "services");
             ActorRef<ArpActor.Command> arp = null;
