@@ -23,13 +23,24 @@ public final class AdminModel {
      * @param size           connection entries the director can hold (the banner's {@code size=})
      * @param ratesAvailable whether {@link Service#rates()} and {@link Destination#rates()} are given
      * @param ratesNote      why rates are missing, when they are
+     * @param captures       each capture thread's counts, only in {@code /api/stats} (none offline)
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Listing(String version, long size, boolean ratesAvailable, String ratesNote,
-                          List<Service> services) {
+                          List<Service> services, List<Capture> captures) {
         public Listing {
             services = List.copyOf(services);
+            captures = captures == null ? null : List.copyOf(captures);
         }
+    }
+
+    /**
+     * One port's capture thread: the frames it read, and those it dropped before any shard saw them.
+     *
+     * @param dropped by reason: back_pressure (no free batch: the shards are behind), oversize (larger
+     *                than a batch), other_link_protocol (neither IP nor ARP)
+     */
+    public record Capture(String port, long frames, long arpFrames, long vrrpFrames, Map<String, Long> dropped) {
     }
 
     /**

@@ -15,6 +15,7 @@ import org.actorvs.packet.DropReason;
 import org.actorvs.runtime.ArpActor;
 import org.actorvs.runtime.RateSource;
 import org.actorvs.runtime.BatchTimes;
+import org.actorvs.runtime.CaptureStats;
 import org.actorvs.runtime.Director;
 import org.actorvs.runtime.ShardMetrics;
 import org.actorvs.runtime.ShardStats;
@@ -30,7 +31,8 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 /**
  * A director's own metrics, read on scrape: every shard is asked for its {@link ShardMetrics} (the
  * shard copies its plain counters on its own thread, so the packet path never touches Prometheus),
- * the ARP actor for its figures, and the services' traffic is folded into {@link TrafficAccounts}.
+ * the ARP actor for its figures, and the services' traffic is folded into {@link TrafficAccounts}; the
+ * capture threads' counts are read directly, their dispatchers publish them.
  * A shard that does not answer within the ask timeout is reported with {@code actorvs_shard_up 0}
  * and no other series; the services' totals then stay as they were at the last complete answer.
  */
@@ -59,6 +61,7 @@ final class DirectorCollector implements MultiCollector {
         Families f = new Families();
         f.add(InfoSnapshot.builder().name("actorvs_director").help("This director (exposed as actorvs_director_info 1).")
                 .dataPoint(InfoDataPointSnapshot.builder().labels(Labels.of("node", node)).build()).build());
+        director.captureStats().forEach(c -> capture(f, c));
         shards(f, shards);
         if (!shards.contains(null)) {
             accounts.update(director.services(), shards);
@@ -156,6 +159,20 @@ final class DirectorCollector implements MultiCollector {
                 s.capacity(), "shard", shard);
         f.counter("actorvs_shard_connection_table_refused", "Entries refused because the shard's table was full.",
                 s.refusedFull(), "shard", shard);
+    }
+
+    /** One capture thread's counts, read without asking anyone: the dispatcher publishes them. */
+    private static void capture(Families f, CaptureStats c) {
+        f.counter("actorvs_capture_frames_received", "Frames the port's capture thread read.", c.frames(), "port",
+                c.port());
+        String controlHelp = "ARP and VRRP frames the capture thread handed to their actors.";
+        f.counter("actorvs_capture_control_frames", controlHelp, c.arpFrames(), "port", c.port(), "protocol", "arp");
+        f.counter("actorvs_capture_control_frames", controlHelp, c.vrrpFrames(), "port", c.port(), "protocol",
+                "vrrp");
+        c.drops().forEach((reason, n) -> f.counter("actorvs_capture_frames_dropped", "Frames the capture thread "
+                + "dropped before any shard saw them: no free batch (back_pressure, the shards are behind), larger "
+                + "than a batch (oversize), neither IP nor ARP (other_link_protocol).", n, "port", c.port(),
+                "reason", reason));
     }
 
     private static HistogramDataPointSnapshot batchTimes(String shard, BatchTimes.Snapshot t) {

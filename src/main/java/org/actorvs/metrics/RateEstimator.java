@@ -45,6 +45,24 @@ public final class RateEstimator {
         outpps = average(outpps, outPkts - lastOutPkts, COUNT_SHIFT);
         inbps = average(inbps, inBytes - lastInBytes, BYTES_SHIFT);
         outbps = average(outbps, outBytes - lastOutBytes, BYTES_SHIFT);
+        remember(conns, inPkts, outPkts, inBytes, outBytes);
+    }
+
+    /**
+     * Starts the estimate again from zero, as ip_vs_zero_estimator() does on ipvsadm -Z: the
+     * counters' current totals become the last sample and the averages are cleared, so the rates
+     * read 0 until the next sample and then climb from zero by the growth since these totals.
+     */
+    public void zero(long conns, long inPkts, long outPkts, long inBytes, long outBytes) {
+        remember(conns, inPkts, outPkts, inBytes, outBytes);
+        cps = 0;
+        inpps = 0;
+        outpps = 0;
+        inbps = 0;
+        outbps = 0;
+    }
+
+    private void remember(long conns, long inPkts, long outPkts, long inBytes, long outBytes) {
         lastConns = conns;
         lastInPkts = inPkts;
         lastOutPkts = outPkts;

@@ -49,6 +49,15 @@ final class TrafficAccounts implements RateSource {
             rates.sample(totals[CONNS], totals[IN_PKTS], totals[OUT_PKTS], totals[IN_BYTES], totals[OUT_BYTES]);
         }
 
+        /**
+         * The totals as last brought up to date are the zero point, as the kernel's are the
+         * counters of the last estimation (stats->kstats); the totals themselves stay, they are
+         * Prometheus counters.
+         */
+        void zero() {
+            rates.zero(totals[CONNS], totals[IN_PKTS], totals[OUT_PKTS], totals[IN_BYTES], totals[OUT_BYTES]);
+        }
+
         Rates read() {
             return new Rates(rates.connectionsPerSecond(), rates.inPacketsPerSecond(), rates.outPacketsPerSecond(),
                     rates.inBytesPerSecond(), rates.outBytesPerSecond());
@@ -106,6 +115,26 @@ final class TrafficAccounts implements RateSource {
     synchronized void sampleRates() {
         services.values().forEach(Account::sample);
         servers.values().forEach(Account::sample);
+    }
+
+    @Override
+    public synchronized void zero(ServiceKey key) {
+        String service = serviceLabel(key);
+        Account account = services.get(service);
+        if (account != null) {
+            account.zero();
+        }
+        for (Account server : servers.values()) {
+            if (server.service.equals(service)) {
+                server.zero();
+            }
+        }
+    }
+
+    @Override
+    public synchronized void zeroAll() {
+        services.values().forEach(Account::zero);
+        servers.values().forEach(Account::zero);
     }
 
     @Override

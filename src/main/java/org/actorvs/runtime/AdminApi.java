@@ -54,9 +54,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * each other's change.
  *
  * <p>Counters: the shards' traffic counters only grow; {@code -Z} records each destination's values
- * as a baseline the listings subtract, as a zeroed kernel counter would read. Rates come from the
- * director's {@link RateSource} (the 2-second estimators, ip_vs_est.c); without one the listings
- * say they are unavailable.
+ * as a baseline the listings subtract, as a zeroed kernel counter would read, and restarts the
+ * matching rate estimators from zero. Rates come from the director's {@link RateSource} (the
+ * 2-second estimators, ip_vs_est.c); without one the listings say they are unavailable.
  */
 public final class AdminApi {
     /** ipvsadm's banner shows the kernel's IPVS version; ours mirrors 1.2.1's behaviour and ABI. */
@@ -199,7 +199,12 @@ public final class AdminApi {
         }
         boolean ratesAvailable = rateSource != null;
         return new AdminModel.Listing(IPVS_VERSION, totalCapacity(), ratesAvailable,
-                withStats && !ratesAvailable ? RATES_NOTE : null, out);
+                withStats && !ratesAvailable ? RATES_NOTE : null, out,
+                withStats ? director.captureStats().stream().map(AdminApi::capture).toList() : null);
+    }
+
+    private static AdminModel.Capture capture(CaptureStats c) {
+        return new AdminModel.Capture(c.port(), c.frames(), c.arpFrames(), c.vrrpFrames(), c.drops());
     }
 
     /**
@@ -380,6 +385,8 @@ public final class AdminApi {
                 }
             }
         }
+        // ip_vs_zero_stats() clears the rates with the counters: ipvsadm -L --rate reads 0 at once
+        director.rateSource().ifPresent(rates -> z.service().ifPresentOrElse(rates::zero, rates::zeroAll));
         return new Response(200, JSON, bytes(Map.of("zeroed", zeroed)));
     }
 

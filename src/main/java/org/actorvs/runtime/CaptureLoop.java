@@ -45,4 +45,9 @@ final class CaptureLoop implements Runnable {
     FrameDispatcher dispatcher() {
         return dispatcher;
     }
+
+    /** The dispatcher's counts now; safe from any thread. */
+    CaptureStats stats() {
+        return dispatcher.stats(io.ports().get(port).name());
+    }
 }

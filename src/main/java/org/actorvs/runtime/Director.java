@@ -4,12 +4,12 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -29,8 +29,6 @@ import org.actorvs.io.Injector;
 import org.actorvs.io.NeighbourTable;
 import org.actorvs.io.PacketIo;
 import org.actorvs.service.DestinationRegistry;
-import org.actorvs.service.Destination;
-import org.actorvs.service.ServiceReconciler.DestinationStatus;
 import org.actorvs.service.RuleSet;
 import org.actorvs.service.Schedule;
 import org.actorvs.service.ServiceKey;
@@ -71,7 +69,6 @@ public final class Director implements AutoCloseable {
     static final int[] FTP_PORTS = {21};
     /** How often draining destinations are checked for their last connection. */
     private static final Duration DRAIN_CHECK = Duration.ofSeconds(1);
-    private static final long PUBLISH_POLL_MILLIS = 5;
     /** Neighbour resolution timers run at this period (the kernel's retrans_time is 1 s). */
     private static final Duration ARP_TICK = Duration.ofMillis(100);
 
@@ -194,8 +191,8 @@ public final class Director implements AutoCloseable {
                 refs.add(ctx.spawn(PacketShard.create(core, liveTick), "shard-" + core.index(),
                         DispatcherSelector.fromConfig("actorvs.shard-dispatcher")));
             }
-            ActorRef<ScheduleUpdate> pub = ctx.spawn(
-                    ServiceTablePublisher.create(refs, setup.ports(), addresses, published), "service-table");
+            ActorRef<ScheduleUpdate> pub = ctx.spawn(ServiceTablePublisher.create(refs, setup.ports(), addresses,
+                    published), "service-table").narrow();
             ActorRef<ServiceDirectory.Command> dir = ctx.spawn(ServiceDirectory.create(registry, List.of(pub),
                     DRAIN_CHECK, System::nanoTime), "services");
             ActorRef<ArpActor.Command> arp = null;
@@ -302,8 +299,8 @@ public final class Director implements AutoCloseable {
     }
 
     /**
-     * Applies a rule set as a diff of the running services and returns once every shard has been
-     * handed the resulting service table (so the next frame sent to a shard sees it).
+     * Applies a rule set as a diff of the running services and returns once every shard holds the
+     * resulting service table (so the next frame sent to a shard sees it).
      */
     public Applied apply(RuleSet rules, Duration drainTimeout) {
         ServiceDirectory.Summary summary = AskPattern.<ServiceDirectory.Command, ServiceDirectory.Summary>ask(directory,
@@ -314,64 +311,18 @@ public final class Director implements AutoCloseable {
         if (!summary.errors().isEmpty()) {
             throw new IllegalStateException("services refused: " + String.join("; ", summary.errors()));
         }
-        Map<ServiceKey, List<DestinationStatus>> expected = serviceStates();
-        long deadline = System.nanoTime() + ASK_TIMEOUT.toNanos();
-        while (!published(expected)) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the shards were not given the services within " + ASK_TIMEOUT);
-            }
-            try {
-                Thread.sleep(PUBLISH_POLL_MILLIS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while services were published", e);
-            }
+        // Every scheduler actor published before it answered: its update is ahead of the barriers.
+        List<CompletableFuture<Done>> held = new ArrayList<>();
+        for (ActorRef<PacketShard.Command> s : shards) {
+            held.add(ServiceTablePublisher.barrier(publisher, s, ASK_TIMEOUT, system.scheduler())
+                    .toCompletableFuture());
+        }
+        try {
+            CompletableFuture.allOf(held.toArray(new CompletableFuture[0])).join();
+        } catch (CompletionException e) {
+            throw new IllegalStateException("the shards did not confirm the services within " + ASK_TIMEOUT, e);
         }
         return new Applied(rules.services().size(), summary);
-    }
-
-    /**
-     * The real servers every service in lookup has now, by its scheduler actor's own account: what
-     * the configuration asked for, less what health checks inhibited or removed, plus what drains.
-     */
-    private Map<ServiceKey, List<DestinationStatus>> serviceStates() {
-        ServiceDirectory.Services services = AskPattern.<ServiceDirectory.Command, ServiceDirectory.Services>ask(
-                directory, ServiceDirectory.GetServices::new, ASK_TIMEOUT, system.scheduler()).toCompletableFuture()
-                .join();
-        Map<ServiceKey, List<DestinationStatus>> states = new HashMap<>();
-        services.services().forEach((key, actor) -> {
-            SchedulerActor.Status status = AskPattern.<SchedulerActor.Command, SchedulerActor.Status>ask(actor,
-                    SchedulerActor.GetStatus::new, ASK_TIMEOUT, system.scheduler()).toCompletableFuture().join();
-            if (status.inLookup()) {
-                states.put(key, status.destinations());
-            }
-        });
-        return states;
-    }
-
-    /**
-     * Whether the shards were last handed exactly these services with these real servers at these
-     * weights. A scheduler actor publishes before it answers, so this comes true once the publisher
-     * has caught up.
-     */
-    private boolean published(Map<ServiceKey, List<DestinationStatus>> expected) {
-        Map<ServiceKey, Schedule> now = published.get();
-        if (!now.keySet().equals(expected.keySet())) {
-            return false;
-        }
-        for (Map.Entry<ServiceKey, List<DestinationStatus>> e : expected.entrySet()) {
-            List<Destination> have = now.get(e.getKey()).destinations();
-            if (have.size() != e.getValue().size()) {
-                return false;
-            }
-            for (DestinationStatus d : e.getValue()) {
-                if (have.stream().noneMatch(x -> x.address().equals(d.address()) && x.port() == d.port()
-                        && x.weight() == d.weight())) {
-                    return false;
-                }
-            }
-        }
-        return true;
     }
 
     /** The sync daemons (master and backup), idle until started. */
@@ -578,6 +529,11 @@ public final class Director implements AutoCloseable {
     /** Batches delivered to the shard by the capture threads and not yet processed. */
     public long queuedBatches(int shard) {
         return queued[shard].get();
+    }
+
+    /** Each capture thread's counts, in port order; empty offline, where no capture thread runs. */
+    public List<CaptureStats> captureStats() {
+        return captures.stream().map(CaptureLoop::stats).toList();
     }
 
     /** The link layer's ARP figures; empty offline, where there is no ARP actor. */

@@ -1,6 +1,7 @@
 package org.actorvs.runtime;
 
 import java.nio.ByteOrder;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Supplier;
 
 import org.actorvs.io.FrameReceiver;
@@ -22,7 +23,8 @@ import org.agrona.DirectBuffer;
  * needed to find the client are read here: validation is the shard's parser's job, so a malformed
  * frame still reaches a shard (the first) and is counted there with its drop reason.
  *
- * <p>One dispatcher per capture thread; not thread-safe.
+ * <p>One dispatcher per capture thread; not thread-safe, except its counters, which any thread may
+ * read.
  */
 public final class FrameDispatcher implements FrameReceiver {
     /** Where full batches go: the shard actors, or a replay driver that waits for each. */
@@ -45,18 +47,27 @@ public final class FrameDispatcher implements FrameReceiver {
     /** ICMPv6 types below 128 are errors (RFC 4443 section 2.1). */
     private static final int ICMPV6_FIRST_INFO = 128;
 
+    /** The indexes of the counts in {@link #counts}. */
+    private static final int FRAMES = 0;
+    private static final int ARP_FRAMES = 1;
+    private static final int VRRP_FRAMES = 2;
+    private static final int IGNORED_FRAMES = 3;
+    private static final int BACK_PRESSURE_DROPS = 4;
+    private static final int OVERSIZE_DROPS = 5;
+
     private final int shardCount;
     private final FrameBatch.Pool pool;
     private final Shards shards;
     private final ControlSink control;
     private final Supplier<ServiceAddresses> addresses;
     private final FrameBatch[] current;
-    private long frames;
-    private long arpFrames;
-    private long vrrpFrames;
-    private long ignored;
-    private long backPressureDrops;
-    private long oversizeDrops;
+    /**
+     * Written by the capture thread alone, read by the metrics scrape and the admin API: a count is
+     * stored as the writer's own plain read plus one with release semantics (as Agrona's
+     * AtomicCounter.incrementOrdered()), so a reader sees whole values that never go back, without a
+     * lock, an atomic read-modify-write or an allocation on the capture path.
+     */
+    private final AtomicLongArray counts = new AtomicLongArray(OVERSIZE_DROPS + 1);
 
     /**
      * @param addresses the current service-side addresses (read once per frame; the runtime swaps
@@ -77,19 +88,15 @@ public final class FrameDispatcher implements FrameReceiver {
 
     @Override
     public void onFrame(int port, DirectBuffer buffer, int offset, int length, long timestampNanos) {
-        frames++;
+        count(FRAMES);
         int shard = classify(buffer, offset, length);
         if (shard == ARP || shard == VRRP) {
-            if (shard == ARP) {
-                arpFrames++;
-            } else {
-                vrrpFrames++;
-            }
+            count(shard == ARP ? ARP_FRAMES : VRRP_FRAMES);
             control.control(shard, port, buffer, offset, length, timestampNanos);
             return;
         }
         if (shard == IGNORED) {
-            ignored++;
+            count(IGNORED_FRAMES);
             return;
         }
         FrameBatch b = current[shard];
@@ -102,15 +109,19 @@ public final class FrameDispatcher implements FrameReceiver {
         }
         b = pool.acquire();
         if (b == null) {
-            backPressureDrops++;
+            count(BACK_PRESSURE_DROPS);
             return;
         }
         if (!b.add(port, buffer, offset, length, timestampNanos)) {
-            oversizeDrops++;
+            count(OVERSIZE_DROPS);
             b.release();
             return;
         }
         current[shard] = b;
+    }
+
+    private void count(int counter) {
+        counts.setRelease(counter, counts.getPlain(counter) + 1);
     }
 
     /** Sends every partly filled batch to its shard. */
@@ -234,29 +245,35 @@ public final class FrameDispatcher implements FrameReceiver {
     }
 
     public long frames() {
-        return frames;
+        return counts.getAcquire(FRAMES);
     }
 
     public long arpFrames() {
-        return arpFrames;
+        return counts.getAcquire(ARP_FRAMES);
     }
 
     public long vrrpFrames() {
-        return vrrpFrames;
+        return counts.getAcquire(VRRP_FRAMES);
     }
 
     /** Frames of link protocols the director does not serve (neither IP nor ARP). */
     public long ignored() {
-        return ignored;
+        return counts.getAcquire(IGNORED_FRAMES);
     }
 
     /** Frames dropped because every batch was still with the shards. */
     public long backPressureDrops() {
-        return backPressureDrops;
+        return counts.getAcquire(BACK_PRESSURE_DROPS);
     }
 
     /** Frames larger than a whole batch. */
     public long oversizeDrops() {
-        return oversizeDrops;
+        return counts.getAcquire(OVERSIZE_DROPS);
+    }
+
+    /** The counts now, for the capture of {@code port} (its name); callable from any thread. */
+    public CaptureStats stats(String port) {
+        return new CaptureStats(port, frames(), arpFrames(), vrrpFrames(), ignored(), backPressureDrops(),
+                oversizeDrops());
     }
 }

@@ -25,7 +25,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 public final class PacketShard {
     private static final int OK = SyncStatus.OK.code();
 
-    public sealed interface Command permits Frames, Tick, ClockTick, ServicesChanged, GetStats, GetMetrics,
+    public sealed interface Command permits Frames, Tick, ClockTick, ServicesChanged, Barrier, GetStats, GetMetrics,
             ListConnections, StartSyncMaster, StopSyncMaster, FlushSync, ApplySync, DumpSync, ApplyBulk {
     }
 
@@ -49,6 +49,13 @@ public final class PacketShard {
     public enum ClockTick implements Command { INSTANCE }
 
     public record ServicesChanged(ServiceTable services) implements Command {
+    }
+
+    /**
+     * Answered once handled: the service table publisher relays it behind the tables it sent, so the
+     * answer says the shard holds them ({@link ServiceTablePublisher.Barrier}).
+     */
+    public record Barrier(ActorRef<Done> replyTo) implements Command {
     }
 
     public record GetStats(ActorRef<ShardStats> replyTo) implements Command {
@@ -131,6 +138,10 @@ public final class PacketShard {
                     })
                     .onMessage(ServicesChanged.class, m -> {
                         core.services(m.services());
+                        return Behaviors.same();
+                    })
+                    .onMessage(Barrier.class, m -> {
+                        m.replyTo().tell(Done.getInstance());
                         return Behaviors.same();
                     })
                     .onMessage(GetStats.class, m -> {

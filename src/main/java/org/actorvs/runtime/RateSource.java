@@ -21,4 +21,13 @@ public interface RateSource {
 
     /** The real server's rates (the object: a re-added server is a new one); empty when not sampled yet. */
     Optional<Rates> destination(Destination destination);
+
+    /**
+     * ipvsadm -Z of one service, as ip_vs_zero_service(): the estimators of the service and of each
+     * of its real servers start again from zero (ip_vs_zero_estimator()).
+     */
+    void zero(ServiceKey service);
+
+    /** ipvsadm -Z, as ip_vs_zero_all(): every service's and real server's estimator starts again from zero. */
+    void zeroAll();
 }

@@ -72,6 +72,29 @@ class RateEstimatorTest {
     }
 
     @Test
+    void zeroClearsEveryAverageAtOnce() {
+        est.sample(1000, 1000, 3000, 3000, 5000);
+        est.zero(1000, 1000, 3000, 3000, 5000);
+        assertEquals(0, est.scaledConnectionsPerSecond());
+        assertEquals(0, est.scaledInBytesPerSecond());
+        assertEquals(0, est.connectionsPerSecond());
+        assertEquals(0, est.inPacketsPerSecond());
+        assertEquals(0, est.outPacketsPerSecond());
+        assertEquals(0, est.inBytesPerSecond());
+        assertEquals(0, est.outBytesPerSecond());
+    }
+
+    @Test
+    void afterZeroRatesClimbFromZeroByTheGrowthSinceTheZeroPoint() {
+        connections(1000, 2000, 3000);
+        // the counters grew past the last sample before the zero: that growth is not counted
+        est.zero(3500, 0, 0, 0, 0);
+        connections(4500, 5500);
+        // as a new estimator given 1000 and then 2000: 128000, then 224000
+        assertEquals(224_000, est.scaledConnectionsPerSecond());
+    }
+
+    @Test
     void onlyTheGrowthSinceTheLastSampleCounts() {
         connections(5000, 5000);
         // 5000 << 9 >> 2 = 640000, then no growth: 640000 + (-640000 >> 2) = 480000

@@ -182,6 +182,19 @@ class FrameDispatcherTest {
             holding.onFrame(0, frame, 0, length, i);
         }
         assertEquals(3, holding.backPressureDrops());
+        assertEquals(new CaptureStats("eth0", 4 * 16 + 3, 0, 0, 0, 3, 0), holding.stats("eth0"));
+    }
+
+    @Test
+    void aFrameLargerThanAWholeBatchIsDroppedAndCountedAsOversize() {
+        UnsafeBuffer jumbo = new UnsafeBuffer(new byte[4096 + 8]);
+        int length = tcp(client(1), VIP).build(jumbo, 0);
+        dispatcher.onFrame(0, jumbo, 0, jumbo.capacity(), 1);
+        dispatcher.onFrame(0, jumbo, 0, length, 2);
+        dispatcher.flush();
+        assertEquals(1, dispatcher.oversizeDrops());
+        assertEquals(List.of(new Delivery(shardOf(tcp(client(1), VIP)), 1)), deliveries);
+        assertEquals(4, pool.available(), "the batch taken for the oversize frame went back to the pool");
     }
 
     @Test
