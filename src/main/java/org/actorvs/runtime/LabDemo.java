@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import org.actorvs.config.ConfigError;
 import org.actorvs.config.DirectorConfig;
 import org.actorvs.config.DirectorConfigLoader;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code actorvs lab}: the guided demo. By default the active/backup pair losing its active and
@@ -45,6 +46,7 @@ final class LabDemo {
             out.println("actorvs lab: not running as root, so no network namespaces can be built.");
             out.println("Running the same demo on the in-process simulated network instead (sudo bin/actorvs lab"
                     + " for the namespace lab).");
+            quietDirectors(out);
             return SimulatedLab.run(topology, requests, out);
         }
         if (topology.equals("pair")) {
@@ -167,6 +169,17 @@ final class LabDemo {
             return null;
         } finally {
             Files.deleteIfExists(log);
+        }
+    }
+
+    /**
+     * The simulated directors log into this console: at INFO their start-up and role lines would
+     * bury the demo's own account of the same events, so only their errors are shown.
+     */
+    private static void quietDirectors(PrintStream out) {
+        if (LoggerFactory.getLogger("org.actorvs") instanceof ch.qos.logback.classic.Logger logger) {
+            logger.setLevel(ch.qos.logback.classic.Level.ERROR);
+            out.println("(the directors log only errors here; the lines below are the demo's account)");
         }
     }
 
