@@ -152,10 +152,11 @@ public final class AdminModel {
     /**
      * {@code GET /api/sync}: the running daemons and the sync figures since the director started.
      *
+     * @param bytesSent UDP payload bytes of the master's messages sent
      * @param rejected datagrams the backup dropped whole as bogus, by reason
      * @param filtered datagrams the backup ignored, of another syncid
      */
-    public record Sync(List<SyncDaemon> daemons, long messagesSent, long entriesSent, long messagesDropped,
+    public record Sync(List<SyncDaemon> daemons, long messagesSent, long bytesSent, long entriesSent, long messagesDropped,
                        long sendErrors, int queueDepth, long datagramsReceived, long filtered,
                        Map<String, Long> rejected, long entriesApplied, long entriesSkipped) {
     }

@@ -72,6 +72,7 @@ public final class HaCollector implements MultiCollector {
         f.gauge("actorvs_sync_daemon_running", running, s.backup() ? 1 : 0, "role", "backup");
 
         f.counter("actorvs_sync_master_messages_sent", "Sync messages the master's socket took.", s.messagesSent());
+        f.counter("actorvs_sync_master_bytes_sent", "UDP payload bytes of the sync messages sent.", s.bytesSent());
         f.counter("actorvs_sync_master_entries_sent", "Connection entries in the sync messages sent.", s.entriesSent());
         String drops = "Sync messages the master dropped: its queue was full (or it stopped), or the socket failed.";
         f.counter("actorvs_sync_master_messages_dropped", drops, s.messagesDropped(), "reason", "queue_full");

@@ -422,7 +422,7 @@ public final class AdminApi {
                 rejected.put(r.name().toLowerCase(Locale.ROOT), s.rejected()[r.code()]);
             }
         }
-        return new AdminModel.Sync(daemons, s.messagesSent(), s.entriesSent(), s.messagesDropped(), s.sendErrors(),
+        return new AdminModel.Sync(daemons, s.messagesSent(), s.bytesSent(), s.entriesSent(), s.messagesDropped(), s.sendErrors(),
                 s.queueDepth(), s.datagramsReceived(), s.rejected()[SyncStatus.SYNC_ID_IGNORED.code()], rejected,
                 s.entriesRouted(), s.entriesSkipped());
     }

@@ -118,6 +118,7 @@ public final class SyncActor extends AbstractBehavior<SyncActor.Command> {
     /**
      * The daemons running and their figures since this actor started (a restart keeps counting).
      *
+     * @param bytesSent       UDP payload bytes of the messages sent (IP and UDP headers not counted)
      * @param messagesDropped datagrams the master dropped: the queue was full, or at a stop
      * @param rejected        datagrams dropped whole, by {@link SyncStatus} code (SYNC_ID_IGNORED:
      *                        filtered, of another syncid)
@@ -132,8 +133,8 @@ public final class SyncActor extends AbstractBehavior<SyncActor.Command> {
      * @param applyDelay      per shard's part of a datagram: from the datagram's reception to that shard
      *                        having applied its entries
      */
-    public record Stats(boolean master, boolean backup, long messagesSent, long messagesDropped, long sendErrors,
-            long datagramsReceived, long[] rejected, long entriesRouted, long entriesSkipped, long entriesSent,
+    public record Stats(boolean master, boolean backup, long messagesSent, long bytesSent, long messagesDropped,
+            long sendErrors, long datagramsReceived, long[] rejected, long entriesRouted, long entriesSkipped, long entriesSent,
             int queueDepth, SyncDaemon masterDaemon, int masterMaxLength, SyncDaemon backupDaemon,
             int backupMaxLength, BatchTimes.Snapshot sendDelay, BatchTimes.Snapshot applyDelay) {
         public long rejectedTotal() {
@@ -161,6 +162,7 @@ public final class SyncActor extends AbstractBehavior<SyncActor.Command> {
     private int run;
     private final ArrayDeque<Outgoing> queue = new ArrayDeque<>();
     private long sent;
+    private long bytesSent;
     private long dropped;
     private long sendErrors;
     private long entriesSent;
@@ -232,7 +234,7 @@ public final class SyncActor extends AbstractBehavior<SyncActor.Command> {
                     return this;
                 })
                 .onMessage(GetStats.class, m -> {
-                    m.replyTo().tell(new Stats(masterDaemon != null, backupDaemon != null, sent, dropped, sendErrors,
+                    m.replyTo().tell(new Stats(masterDaemon != null, backupDaemon != null, sent, bytesSent, dropped, sendErrors,
                             received, rejected.clone(), router.routed(), skipped, entriesSent, queue.size(), masterDaemon,
                             masterMaxLength, backupDaemon, backupMaxLength, sendDelay.snapshot(),
                             applyDelay.snapshot()));
@@ -324,6 +326,7 @@ public final class SyncActor extends AbstractBehavior<SyncActor.Command> {
                     return;
                 }
                 sent++;
+                bytesSent += m.message().length;
                 entriesSent += entryCount(m.message(), masterDaemon.version());
                 sendDelay.record(m.bufferedNanos() + System.nanoTime() - m.handedNanos());
             } catch (IOException e) {

@@ -133,10 +133,14 @@ class SyncMetricsReplayTest {
     void theMastersCountsAreTheSyncActorsAndTheDatagramsOwn() {
         assertTrue(sent.size() > 5, sent.size() + " messages");
         long entries = 0;
+        long bytes = 0;
         for (byte[] m : sent) {
             entries += m[V1HeaderFlyweight.COUNT_OFFSET] & 0xFF;
+            bytes += m.length;
         }
         assertEquals(sent.size(), masterStats.messagesSent());
+        assertEquals(bytes, masterStats.bytesSent());
+        assertEquals(bytes, master.value("actorvs_sync_master_bytes_sent_total"));
         assertEquals(entries, masterStats.entriesSent());
         assertEquals(1, master.value("actorvs_sync_daemon_running", "role", "master"));
         assertEquals(0, master.value("actorvs_sync_daemon_running", "role", "backup"));

@@ -139,6 +139,7 @@ class AdminSyncTest {
         assertEquals(before.rejected()[SyncStatus.SYNC_ID_IGNORED.code()] + 1, sync.get("filtered").asLong());
         assertEquals(before.rejected()[SyncStatus.TOO_SHORT.code()] + 1, sync.get("rejected").get("too_short").asLong());
         assertEquals(after.messagesSent(), sync.get("messagesSent").asLong());
+        assertEquals(after.bytesSent(), sync.get("bytesSent").asLong());
         assertEquals(1, sync.get("daemons").size());
     }
 
