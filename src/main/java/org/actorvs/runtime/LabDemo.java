@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 import org.actorvs.config.ConfigError;
 import org.actorvs.config.DirectorConfig;
@@ -27,6 +28,8 @@ import org.slf4j.LoggerFactory;
  */
 final class LabDemo {
     static final String LAB_NAME = "avsdemo";
+    /** lab.sh's rule: the prefix of every namespace and device, so at most 8 (interface names <= 15). */
+    private static final Pattern NAME = Pattern.compile("[a-z0-9]{1,8}");
     private static final int COMMAND_TIMEOUT_SECONDS = 120;
     /** Connection entries the demo prints. */
     static final int CONNECTIONS_SHOWN = 50;
@@ -37,10 +40,15 @@ final class LabDemo {
     static int run(Arguments a, PrintStream out) throws Arguments.UsageException, ConfigError, IOException {
         String topology = a.choice("--topology", "pair", List.of("pair", "nat", "dr", "tun"));
         int requests = a.integer("--requests", 30, 1, 100_000);
+        String name = a.optional("--name").orElse(LAB_NAME);
+        if (!NAME.matcher(name).matches()) {
+            throw new Arguments.UsageException("actorvs lab: --name '" + name
+                    + "' must be 1 to 8 lower-case letters and digits (the lab's namespace prefix)");
+        }
         Path home = home();
         if (a.optional("--config").isPresent()) {
             // Inside the director's namespace: the lab exists, the director runs here.
-            return inside(Path.of(a.optional("--config").get()), topology, requests, out);
+            return inside(Path.of(a.optional("--config").get()), name, topology, requests, out);
         }
         if (!isRoot()) {
             out.println("actorvs lab: not running as root, so no network namespaces can be built.");
@@ -50,22 +58,22 @@ final class LabDemo {
             return SimulatedLab.run(topology, requests, out);
         }
         if (topology.equals("pair")) {
-            return PairDemo.run(home, requests, out);
+            return PairDemo.run(home, name, requests, out);
         }
         Path lab = home.resolve("deploy/lab/lab.sh");
         Path config = home.resolve("conf/examples/" + topology + ".conf");
-        out.println("== building the " + topology + " lab (" + lab + " up --topology " + topology + " --name " + LAB_NAME + ")");
+        out.println("== building the " + topology + " lab (" + lab + " up --topology " + topology + " --name " + name + ")");
         try {
-            exec(List.of(lab.toString(), "up", "--topology", topology, "--name", LAB_NAME));
+            exec(List.of(lab.toString(), "up", "--topology", topology, "--name", name));
             if (topology.equals("tun")) {
-                startDecapsulators(out);
+                startDecapsulators(name, out);
             }
-            out.println("== starting the director in namespace " + LAB_NAME + "d1 with " + config);
-            List<String> inner = new ArrayList<>(List.of("ip", "netns", "exec", LAB_NAME + "d1",
+            out.println("== starting the director in namespace " + name + "d1 with " + config);
+            List<String> inner = new ArrayList<>(List.of("ip", "netns", "exec", name + "d1",
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Dlogback.configurationFile=" + home.resolve("conf/logback.xml"),
                     "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                    "lab", "--topology", topology, "--requests", Integer.toString(requests),
+                    "lab", "--topology", topology, "--requests", Integer.toString(requests), "--name", name,
                     "--config", config.toString()));
             Process p = new ProcessBuilder(inner).inheritIO().start();
             if (!p.waitFor(COMMAND_TIMEOUT_SECONDS + requests, TimeUnit.SECONDS)) {
@@ -79,7 +87,7 @@ final class LabDemo {
             return 1;
         } finally {
             out.println("== tearing the lab down");
-            exec(List.of(lab.toString(), "down", "--name", LAB_NAME));
+            exec(List.of(lab.toString(), "down", "--name", name));
         }
     }
 
@@ -87,9 +95,9 @@ final class LabDemo {
      * This kernel may lack the ipip module: each real server gets a user-space decapsulator that
      * hands the inner packets to the VIP's device (see lab.sh). lab.sh down ends them with the lab.
      */
-    private static void startDecapsulators(PrintStream out) throws IOException {
+    private static void startDecapsulators(String name, PrintStream out) throws IOException {
         for (int r = 1; r <= 3; r++) {
-            String ns = LAB_NAME + "r" + r;
+            String ns = name + "r" + r;
             out.println("== IP-in-IP decapsulator on " + ns);
             new ProcessBuilder("ip", "netns", "exec", ns, Path.of(System.getProperty("java.home"), "bin", "java")
                     .toString(), "-Dlogback.configurationFile=" + home().resolve("conf/logback.xml"),
@@ -99,16 +107,16 @@ final class LabDemo {
         }
     }
 
-    private static int inside(Path configFile, String topology, int requests, PrintStream out)
+    private static int inside(Path configFile, String name, String topology, int requests, PrintStream out)
             throws ConfigError, IOException {
         DirectorConfig config = DirectorConfigLoader.load(configFile);
         String vip = config.ownedAddresses().get(0).address().getHostAddress();
         try (Director director = Main.startLive(config)) {
-            out.println("== director up; " + requests + " HTTP requests from " + LAB_NAME + "c1 to http://" + vip + "/");
+            out.println("== director up; " + requests + " HTTP requests from " + name + "c1 to http://" + vip + "/");
             Map<String, Integer> split = new TreeMap<>();
             int failed = 0;
             for (int i = 0; i < requests; i++) {
-                String body = capture(List.of("ip", "netns", "exec", LAB_NAME + "c1", "curl", "-s", "--max-time", "5",
+                String body = capture(List.of("ip", "netns", "exec", name + "c1", "curl", "-s", "--max-time", "5",
                         "http://" + vip + "/"));
                 if (body == null || body.isBlank()) {
                     failed++;

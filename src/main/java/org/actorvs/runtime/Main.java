@@ -44,7 +44,7 @@ public final class Main {
     static final String USAGE = String.join("\n",
             "usage: actorvs run --config FILE",
             "       actorvs replay --config FILE --in IN.pcap --out OUT.pcap [--sync-out SYNC.pcap]",
-            "       actorvs lab [--topology pair|nat|dr|tun] [--requests N]",
+            "       actorvs lab [--topology pair|nat|dr|tun] [--requests N] [--name PREFIX]",
             "");
     /** The live timer wheel's tick: connection expiry is accurate to this. */
     static final Duration TICK = Duration.ofMillis(100);
@@ -69,7 +69,7 @@ public final class Main {
                 case "replay":
                     return replay(Arguments.parse("replay", rest, List.of("--config", "--in", "--out", "--sync-out")), out);
                 case "lab":
-                    return LabDemo.run(Arguments.parse("lab", rest, List.of("--topology", "--requests", "--config")),
+                    return LabDemo.run(Arguments.parse("lab", rest, List.of("--topology", "--requests", "--name", "--config")),
                             out);
                 default:
                     err.println("actorvs: unknown command '" + args[0] + "' (expected run, replay or lab)");

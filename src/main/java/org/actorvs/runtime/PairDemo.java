@@ -41,27 +41,28 @@ final class PairDemo {
     private static final Pattern TOOK = Pattern.compile("bulk sync: took (\\d+) connections");
 
     private final Path home;
+    /** The lab's namespace prefix (lab.sh --name). */
+    private final String name;
     private final Path work;
     private final PrintStream out;
     private final long start = System.nanoTime();
     private final List<Process> started = new ArrayList<>();
     private final Map<Process, Path> logs = new HashMap<>();
 
-    private PairDemo(Path home, Path work, PrintStream out) {
+    private PairDemo(Path home, String name, Path work, PrintStream out) {
         this.home = home;
+        this.name = name;
         this.work = work;
         this.out = out;
     }
 
-    static int run(Path home, int requests, PrintStream out) throws IOException, ConfigError {
+    static int run(Path home, String name, int requests, PrintStream out) throws IOException, ConfigError {
         Path lab = home.resolve("deploy/lab/lab.sh");
         Path work = Files.createTempDirectory("actorvs-pair-demo");
-        PairDemo demo = new PairDemo(home, work, out);
-        out.println("== building the pair lab (" + lab + " up --topology nat --directors 2 --name "
-                + LabDemo.LAB_NAME + ")");
+        PairDemo demo = new PairDemo(home, name, work, out);
+        out.println("== building the pair lab (" + lab + " up --topology nat --directors 2 --name " + name + ")");
         try {
-            LabDemo.exec(List.of(lab.toString(), "up", "--topology", "nat", "--directors", "2",
-                    "--name", LabDemo.LAB_NAME));
+            LabDemo.exec(List.of(lab.toString(), "up", "--topology", "nat", "--directors", "2", "--name", name));
             return demo.show(requests);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -69,7 +70,7 @@ final class PairDemo {
         } finally {
             demo.stopAll();
             out.println("== tearing the lab down");
-            LabDemo.exec(List.of(lab.toString(), "down", "--name", LabDemo.LAB_NAME));
+            LabDemo.exec(List.of(lab.toString(), "down", "--name", name));
             try (Stream<Path> files = Files.walk(work)) {
                 for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
                     Files.deleteIfExists(p);
@@ -101,14 +102,23 @@ final class PairDemo {
         say(requests + " HTTP requests from the client through d1");
         LabDemo.printSplit(config, split, failed, out);
 
-        Path blob = Path.of("/run/actorvs-lab", LabDemo.LAB_NAME, "blob");
+        Path blob = Path.of("/run/actorvs-lab", name, "blob");
         List<Download> downloads = new ArrayList<>();
         for (int i = 0; i < FIRST_DOWNLOADS; i++) {
             downloads.add(download("before-" + i));
         }
         say(FIRST_DOWNLOADS + " downloads of the lab's 50 MB file at " + RATE + "B/s each started through d1");
-        Thread.sleep(3_000);
-        say("d2 holds " + tableSize("d2") + " connections, every one from the sync master on d1");
+        Thread.sleep(2_000);
+        // A partly filled sync message leaves the master within its flush interval (2 s, as the
+        // kernel's): wait, bounded, until d2 holds every connection d1 has.
+        long synced = -1;
+        long held = 0;
+        for (int i = 0; i < 50 && synced < held; i++) {
+            held = tableSize("d1");
+            synced = tableSize("d2");
+            Thread.sleep(synced < held ? 200 : 0);
+        }
+        say("d2 holds " + synced + " of d1's " + held + " connections, every one from the sync master on d1");
 
         say("killing d1 (SIGKILL: no goodbye advert, no handover)");
         long killed = System.nanoTime();
@@ -140,10 +150,13 @@ final class PairDemo {
 
         int whole = 0;
         for (Download d : downloads) {
-            whole += d.whole(blob) ? 1 : 0;
+            whole += d.whole(blob, out) ? 1 : 0;
         }
         say(whole + " of " + downloads.size() + " downloads arrived whole and byte-identical ("
                 + FIRST_DOWNLOADS + " started before the kill, " + DOWN_DOWNLOADS + " while d1 was down)");
+        if (whole < downloads.size()) {
+            printRolesAndWarnings();
+        }
         return failed == 0 && pulled && whole == downloads.size() ? 0 : 1;
     }
 
@@ -164,28 +177,38 @@ final class PairDemo {
     }
 
     /** One curl download of the lab's file through the VIP, rate-limited so that it lasts. */
-    private Download download(String name) throws IOException {
-        Path file = work.resolve(name);
+    private Download download(String label) throws IOException {
+        Path file = work.resolve(label);
         Process p = new ProcessBuilder("ip", "netns", "exec", ns("c1"), "curl", "-s", "--limit-rate", RATE,
                 "--max-time", Integer.toString(DOWNLOAD_SECONDS), "-o", file.toString(), "http://" + VIP + "/blob")
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         started.add(p);
-        return new Download(file, p);
+        return new Download(label, file, p);
     }
 
-    private record Download(Path file, Process curl) {
-        boolean whole(Path blob) throws IOException, InterruptedException {
-            return curl.waitFor(DOWNLOAD_SECONDS + 10, TimeUnit.SECONDS) && curl.exitValue() == 0
-                    && Files.mismatch(file, blob) == -1L;
+    private record Download(String name, Path file, Process curl) {
+        /** Whether it arrived whole; if not, why, as a line of {@code out}. */
+        boolean whole(Path blob, PrintStream out) throws IOException, InterruptedException {
+            if (!curl.waitFor(DOWNLOAD_SECONDS + 10, TimeUnit.SECONDS)) {
+                out.println("  download " + name + ": still running");
+                return false;
+            }
+            long size = Files.exists(file) ? Files.size(file) : 0;
+            if (curl.exitValue() != 0 || Files.mismatch(file, blob) != -1L) {
+                out.println("  download " + name + ": curl exit " + curl.exitValue() + ", " + size + " of "
+                        + Files.size(blob) + " bytes" + (curl.exitValue() == 0 ? ", content differs" : ""));
+                return false;
+            }
+            return true;
         }
     }
 
-    /** Connections in the director's table, as its admin API counts them. */
-    private String tableSize(String host) throws IOException {
+    /** Connections in the director's table, as its admin API counts them; -1 when it does not answer. */
+    private long tableSize(String host) throws IOException {
         String json = LabDemo.capture(List.of("ip", "netns", "exec", ns(host), "curl", "-s", "--max-time", "5",
                 "http://127.0.0.1:9080/api/connections?limit=1"));
         Matcher m = TOTAL.matcher(json == null ? "" : json);
-        return m.find() ? m.group(1) : "(unknown)";
+        return m.find() ? Long.parseLong(m.group(1)) : -1;
     }
 
     /**
@@ -205,6 +228,16 @@ final class PairDemo {
         }
         throw new IOException(host + " did not report '" + text.substring(2) + "' in " + STEP_SECONDS + " s:\n"
                 + Files.readString(log, StandardCharsets.ISO_8859_1));
+    }
+
+    /** After a failure: each director's role changes, warnings and errors, from its log. */
+    private void printRolesAndWarnings() throws IOException {
+        for (Map.Entry<Process, Path> e : logs.entrySet()) {
+            out.println("== " + e.getValue().getFileName() + ": roles, warnings and errors");
+            Files.readAllLines(e.getValue(), StandardCharsets.ISO_8859_1).stream()
+                    .filter(l -> l.contains("VRRP instance") || l.contains(" WARN ") || l.contains(" ERROR "))
+                    .forEach(l -> out.println("  " + l));
+        }
     }
 
     private void say(String what) {
@@ -231,8 +264,8 @@ final class PairDemo {
         return home.resolve("conf/examples/nat-pair-" + host + ".conf");
     }
 
-    private static String ns(String host) {
-        return LabDemo.LAB_NAME + host;
+    private String ns(String host) {
+        return name + host;
     }
 
     private static String java() {

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -15,7 +16,8 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's first command, {@code actorvs lab} as root, with its defaults: the pair demo builds
+ * The README's first command, {@code actorvs lab} as root, with its defaults (but a lab name of its
+ * own, so that it never meets a demo a person runs): the pair demo builds
  * its lab, loses its active director and gets it back, every download arriving whole, and tears
  * the lab down.
  */
@@ -25,10 +27,12 @@ class LabDemoEndToEndTest {
     @Test
     void theDefaultDemoShowsThePairLosingItsActiveAndEveryDownloadArrivingWhole() throws IOException, InterruptedException {
         LabHost.requireNamespaces();
+        String name = "avtd" + ThreadLocalRandom.current().nextInt(1000, 10000);
         Path out = Files.createTempFile("lab-demo", ".out");
         try {
             ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp", System.getProperty("java.class.path"), "org.actorvs.runtime.Main", "lab", "--requests", "6")
+                    "-cp", System.getProperty("java.class.path"), "org.actorvs.runtime.Main", "lab", "--requests", "6",
+                    "--name", name)
                     .redirectErrorStream(true).redirectOutput(out.toFile());
             pb.environment().put("ACTORVS_HOME", LabHost.repository().toString());
             Process p = pb.start();
@@ -45,7 +49,7 @@ class LabDemoEndToEndTest {
             assertTrue(whole.find() && whole.group(1).equals(whole.group(2)), text);
             assertTrue(text.contains("== tearing the lab down"), text);
             LabHost.Result left = LabHost.run(List.of("ip", "netns", "list"), 10);
-            assertTrue(!left.output().contains("avsdemo"), "the demo left namespaces behind: " + left.output());
+            assertTrue(!left.output().contains(name), "the demo left namespaces behind: " + left.output());
         } finally {
             Files.deleteIfExists(out);
         }
