@@ -81,18 +81,9 @@ results="$logs/results.tsv"
 : >"$results"; : >"$logs/idle.tsv"
 declare -A pid=([d1]= [d2]=)
 capture_pid=
-watchdog=
-
-log() { echo "sync-bench: $*" >&2; }
-
-stop_pid() {
-  local p=$1
-  if [ -n "$p" ] && kill -0 "$p" 2>/dev/null; then
-    kill -TERM "$p" 2>/dev/null || true
-    for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.2; done
-    kill -KILL "$p" 2>/dev/null || true
-  fi
-}
+bench=sync-bench
+# shellcheck source=common.sh
+. "$home/deploy/bench/common.sh"
 
 stop_pair() {
   stop_pid "$capture_pid"; capture_pid=
@@ -100,40 +91,14 @@ stop_pair() {
   stop_pid "${pid[d1]}"; pid[d1]=
 }
 
-lab_down() {
-  [ -d "/run/actorvs-lab/$name" ] || ip netns list | grep -q "^${name}" || return 0
-  timeout 120 "$lab" down --name "$name" >/dev/null 2>&1 || true
-}
-
-cleanup() {
-  local rc=$?
-  trap - EXIT INT TERM ERR
-  stop_pair
-  lab_down
-  if [ -n "$watchdog" ]; then pkill -P "$watchdog" sleep 2>/dev/null || true; kill "$watchdog" 2>/dev/null || true; fi
-  [ $keep_logs -eq 0 ] && rm -rf "$logs"
-  exit $rc
-}
-trap cleanup EXIT
-trap 'log "interrupted"; exit 130' INT TERM
-trap 'log "failed at line $LINENO: $BASH_COMMAND"' ERR
+stop_started() { stop_pair; }
+bench_traps
 
 # The whole run is bounded: per run the lab, two director start-ups and elections, and per mode the
 # warm-up, two settles and the measurement, with a generous allowance for a loaded machine.
 budget=$((runs * (2 * (duration + warmup + 2 * settle) + 420) + 120))
-# A sleep ended by the cleanup below fails, so the shell is only signalled when the time is up.
-( sleep "$budget" && { log "time budget of $budget s exceeded"; kill -TERM $$; } ) 2>/dev/null &
-watchdog=$!
-
-inns() { local n=$1; shift; ip netns exec "$n" "$@"; }
-
-# The jar as bin/actorvs would run it, built (offline) here when missing or stale so that bin/actorvs
-# does not build inside a measurement. ACTORVS_CLASSPATH (a test's own class path) runs Main from it instead.
-jar="$home/target/actorvs-0.1.0-SNAPSHOT.jar"
-if [ -z "${ACTORVS_CLASSPATH:-}" ] && { [ ! -f "$jar" ] || [ -n "$(find "$home/src/main" "$home/pom.xml" -newer "$jar" -print -quit)" ]; }; then
-  log "building $jar"
-  (cd "$home" && timeout 600 mvn -q -o -B -DskipTests package) >&2
-fi
+bench_watchdog "$budget"
+bench_jar
 
 # The last VRRP role a director logged ("VRRP instance 51 on eth0: MASTER"), or "none".
 role() {
@@ -148,8 +113,8 @@ role_changes() { grep -c 'VRRP instance .*: [A-Z]*$' "$logs/$1-run$2.log" 2>/dev
 # ip netns exec and bin/actorvs both exec, so $! is the JVM.
 start_director() {
   local d=$1 run=$2 want=$3 out="$logs/$1-run$2.log"
-  local launcher=("$home/bin/actorvs")
-  [ -n "${ACTORVS_CLASSPATH:-}" ] && launcher=(java ${ACTORVS_JAVA_OPTS:-} -cp "$ACTORVS_CLASSPATH" org.actorvs.runtime.Main)
+  local launcher
+  director_launcher
   : >"$out"
   (cd "$home" && exec ip netns exec "${name}$d" "${launcher[@]}" run --config "$home/conf/examples/nat-pair-$d.conf") \
     >"$out" 2>&1 &

@@ -154,55 +154,20 @@ mkdir -p "$logs"
 results="$logs/results.tsv"
 : >"$results"; : >"$logs/loads.txt"
 peer_pid=
-watchdog=
+bench=wire-bench
+# shellcheck source=common.sh
+. "$home/deploy/bench/common.sh"
 
-log() { echo "wire-bench: $*" >&2; }
-
-stop_peer() {
-  if [ -n "$peer_pid" ] && kill -0 "$peer_pid" 2>/dev/null; then
-    kill -TERM "$peer_pid" 2>/dev/null || true
-    for _ in $(seq 50); do kill -0 "$peer_pid" 2>/dev/null || break; sleep 0.2; done
-    kill -KILL "$peer_pid" 2>/dev/null || true
-  fi
-  peer_pid=
-}
-
-lab_down() {
-  [ -d "/run/actorvs-lab/$name" ] || ip netns list | grep -q "^${name}" || return 0
-  timeout 120 "$lab" down --name "$name" >/dev/null 2>&1 || true
-}
-
-cleanup() {
-  local rc=$?
-  trap - EXIT INT TERM ERR
-  stop_peer
-  lab_down
-  if [ -n "$watchdog" ]; then pkill -P "$watchdog" sleep 2>/dev/null || true; kill "$watchdog" 2>/dev/null || true; fi
-  [ $keep_logs -eq 0 ] && rm -rf "$logs"
-  exit $rc
-}
-trap cleanup EXIT
-trap 'log "interrupted"; exit 130' INT TERM
-trap 'log "failed at line $LINENO: $BASH_COMMAND"' ERR
+stop_peer() { stop_pid "$peer_pid"; peer_pid=; }
+stop_started() { stop_peer; }
+bench_traps
 
 # The whole run is bounded: lab set-up, start-up, warm-up and both measurements per (run, peer),
 # with a generous allowance for a loaded machine. The watchdog signals this shell, whose trap cleans up.
 npeers=$(wc -w <<<"$peers")
 budget=$((runs * npeers * (2 * duration + 2 * warmup + 150) + 120))
-# A sleep ended by the cleanup below fails, so the shell is only signalled when the time is up.
-( sleep "$budget" && { log "time budget of $budget s exceeded"; kill -TERM $$; } ) 2>/dev/null &
-watchdog=$!
-
-inns() { local n=$1; shift; ip netns exec "$n" "$@"; }
-
-# The jar as bin/actorvs would run it, built (offline) here when missing or stale so that bin/actorvs
-# does not build inside a measurement.
-# ACTORVS_CLASSPATH (a test's own class path) runs Main from it instead.
-jar="$home/target/actorvs-0.1.0-SNAPSHOT.jar"
-if [ -z "${ACTORVS_CLASSPATH:-}" ] && [[ " $peers " == *" actorvs "* ]] && { [ ! -f "$jar" ] || [ -n "$(find "$home/src/main" "$home/pom.xml" -newer "$jar" -print -quit)" ]; }; then
-  log "building $jar"
-  (cd "$home" && timeout 600 mvn -q -o -B -DskipTests package) >&2
-fi
+bench_watchdog "$budget"
+if [[ " $peers " == *" actorvs "* ]]; then bench_jar; fi
 
 # Waits until the VIP answers from the client namespace: a real server's name, r1..r3.
 await_vip() {
@@ -218,8 +183,8 @@ await_vip() {
 start_actorvs() {
   # The daemon itself, as deployed: bin/actorvs in d1 with the lab's example configuration.
   # ip netns exec and bin/actorvs both exec, so $! is the JVM.
-  local launcher=("$home/bin/actorvs")
-  [ -n "${ACTORVS_CLASSPATH:-}" ] && launcher=(java ${ACTORVS_JAVA_OPTS:-} -cp "$ACTORVS_CLASSPATH" org.actorvs.runtime.Main)
+  local launcher
+  director_launcher
   : >"$logs/director-$1.log"
   (cd "$home" && exec ip netns exec "$dns" "${launcher[@]}" run --config "$home/conf/examples/nat.conf") \
     >"$logs/director-$1.log" 2>&1 &
