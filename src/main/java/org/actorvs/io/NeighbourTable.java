@@ -32,8 +32,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  * rarely. The frequent writes (confirmations, timers, probe counts) touch only owner-private
  * entries; the published snapshot, an open-addressing table of (IPv4, MAC) for the entries that
  * may be used (NUD_VALID) and those that failed, changes only when a neighbour appears, changes its
- * MAC, fails or is collected. Rebuilding it then costs O(entries) on the owner, and a read is one volatile load
- * and a short probe with no retry loop and no fences to get right, which a seqlock would need.
+ * MAC, fails or is collected. Rebuilding it then costs O(entries) on the owner, and a read is one
+ * volatile load and a short probe with no retry loop and no fences to get right, which a seqlock
+ * would need.
  *
  * <p>Use marks (the kernel's neigh-&gt;used, which decides whether a STALE entry is re-probed or
  * collected) are an int per snapshot slot that readers set with an opaque write only when it is
@@ -569,7 +570,8 @@ public final class NeighbourTable implements NeighbourCache {
                 listed++;
             }
         }
-        final Snapshot s = new Snapshot(Math.max(MIN_SNAPSHOT, Integer.highestOneBit(Math.max(1, 2 * listed) - 1) << 1));
+        final int capacity = Integer.highestOneBit(Math.max(1, 2 * listed) - 1) << 1;
+        final Snapshot s = new Snapshot(Math.max(MIN_SNAPSHOT, capacity));
         for (final Entry e : entries.values()) {
             if (!published(e)) {
                 continue;

@@ -103,8 +103,8 @@ public final class ShardCore {
 
     /**
      * Expires what is due at {@code nowNanos}, and looks at the packets held for unresolved next
-     * hops: a safety net under the neighbour watch ({@link #watchNeighbours}), which asks again for
-     * resolutions that were lost.
+     * hops: a safety net under the neighbour watch ({@link #watchNeighbours}) that also asks again
+     * for resolutions that were lost.
      */
     public int tick(long nowNanos) {
         lastNow = nowNanos;

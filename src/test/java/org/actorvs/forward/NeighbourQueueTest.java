@@ -18,7 +18,6 @@ import org.actorvs.packet.IpProtocol;
 import org.actorvs.packet.Ipv4Flyweight;
 import org.actorvs.packet.MacAddress;
 import org.actorvs.packet.ParsedFrame;
-import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
@@ -58,8 +57,8 @@ class NeighbourQueueTest {
 
     /** A TCP segment from the client to {@code dst} (as NAT rewrote it), IP id {@code id}, of ipLength bytes. */
     private static UnsafeBuffer segment(int dst, int id, int ipLength) {
-        FrameBuilder b = new FrameBuilder().ethernet(DIRECTOR_MAC, CLIENT_MAC).ipv4(CLIENT, dst, IpProtocol.TCP, 63, id, true)
-                .tcp(40000, 8080, 1000 + id, 0, 0x18, 65535);
+        FrameBuilder b = new FrameBuilder().ethernet(DIRECTOR_MAC, CLIENT_MAC)
+                .ipv4(CLIENT, dst, IpProtocol.TCP, 63, id, true).tcp(40000, 8080, 1000 + id, 0, 0x18, 65535);
         b.payload(new byte[ipLength - 40]);
         UnsafeBuffer frame = new UnsafeBuffer(new byte[b.frameLength()]);
         b.build(frame, 0);
@@ -67,7 +66,11 @@ class NeighbourQueueTest {
     }
 
     private Outcome send(int dst, UnsafeBuffer frame) {
-        return egress.send(4, 0, dst & 0xFFFF_FFFFL, frame, 0, IP, frame.capacity() - IP, Outcome.FORWARDED_IN);
+        return send(egress, dst, frame);
+    }
+
+    private static Outcome send(Egress through, int dst, UnsafeBuffer frame) {
+        return through.send(4, 0, dst & 0xFFFF_FFFFL, frame, 0, IP, frame.capacity() - IP, Outcome.FORWARDED_IN);
     }
 
     private Outcome send(int dst, int id, int ipLength) {
@@ -161,15 +164,13 @@ class NeighbourQueueTest {
 
     @Test
     void overTheShardsTotalANewPacketIsNotHeldAndIsCounted() {
-        Egress small = new Egress(new Port[] {lan}, routes, table, sink, 5 * 12 * 128, NeighbourQueue.DEFAULT_NEIGHBOURS);
+        int fivePackets = 5 * 12 * 128;
+        Egress small = new Egress(new Port[] {lan}, routes, table, sink, fivePackets, NeighbourQueue.DEFAULT_NEIGHBOURS);
         for (int id = 0; id < 5; id++) {
-            UnsafeBuffer frame = segment(id < 3 ? RS : RS_B, id, FULL);
-            assertEquals(Outcome.NEIGHBOUR_QUEUED,
-                    small.send(4, 0, (id < 3 ? RS : RS_B) & 0xFFFF_FFFFL, frame, 0, IP, FULL, Outcome.FORWARDED_IN));
+            int rs = id < 3 ? RS : RS_B;
+            assertEquals(Outcome.NEIGHBOUR_QUEUED, send(small, rs, segment(rs, id, FULL)));
         }
-        UnsafeBuffer sixth = segment(RS_B, 5, FULL);
-        assertEquals(Outcome.NEIGHBOUR_UNRESOLVED, small.send(4, 0, RS_B & 0xFFFF_FFFFL, sixth, 0, IP, FULL,
-                Outcome.FORWARDED_IN));
+        assertEquals(Outcome.NEIGHBOUR_UNRESOLVED, send(small, RS_B, segment(RS_B, 5, FULL)));
         assertEquals(1, small.neighbourQueue().refused());
         assertEquals(5, small.neighbourQueue().packets());
     }
@@ -180,41 +181,29 @@ class NeighbourQueueTest {
         UnsafeBuffer first = segment(RS, 0, 60);
         send(RS, first);
         send(RS, 1, 60);
-        for (int probe = 0; probe <= 3; probe++) {
-            table.tick(probe * SECOND, arpSink);
-        }
+        failResolution();
         assertEquals(NeighbourTable.State.FAILED, table.state(RS));
 
         assertEquals(0, egress.flushNeighbours(icmp, 3 * SECOND));
         assertEquals(2, egress.neighbourQueue().failed());
         assertEquals(2, sent.size());
-        UnsafeBuffer error = new UnsafeBuffer(sent.get(0));
-        ParsedFrame parsed = new ParsedFrame();
-        assertEquals(0, new FrameParser(true).parse(error, 0, error.capacity(), parsed));
-        assertEquals(CLIENT_MAC, EthernetFlyweight.dstMac(error, 0));
-        assertEquals(CLIENT, parsed.dst4);
-        assertEquals(DIRECTOR, parsed.src4);
-        assertEquals(IpProtocol.ICMP, parsed.protocol);
-        assertEquals(3, parsed.icmpType, "destination unreachable");
-        assertEquals(1, parsed.icmpCode, "host unreachable");
-        assertQuotes(error, parsed.l4Offset + 8, first);
+        ParsedFrame error = assertError(0, IpProtocol.ICMP, 1, first);
+        assertEquals(CLIENT, error.dst4);
+        assertEquals(DIRECTOR, error.src4);
     }
 
     @Test
     void aPacketForANeighbourWhoseResolutionFailedIsNotHeld() {
         send(RS, 0, 60);
-        for (int probe = 0; probe <= 3; probe++) {
-            table.tick(probe * SECOND, arpSink);
-        }
+        failResolution();
         assertEquals(Outcome.NEIGHBOUR_UNRESOLVED, send(RS, 1, 60));
     }
 
     @Test
     void theTimerAsksAgainForAHopWhoseFailureWentUnseen() {
         send(RS, 0, 60);
-        for (int tick = 0; tick <= 4; tick++) {
-            table.tick(tick * SECOND, arpSink);
-        }
+        failResolution();
+        table.tick(4 * SECOND, arpSink);
         assertEquals(NeighbourTable.State.NONE, table.state(RS), "failed, then forgotten after its hold-down");
         long probes = table.probesSent();
         egress.flushNeighbours(icmp, 4 * SECOND);
@@ -242,14 +231,7 @@ class NeighbourQueueTest {
         v6.flushNeighbours(new IcmpSender(v6), 0);
 
         assertEquals(1, sent.size());
-        UnsafeBuffer error = new UnsafeBuffer(sent.get(0));
-        ParsedFrame parsed = new ParsedFrame();
-        assertEquals(0, new FrameParser(true).parse(error, 0, error.capacity(), parsed));
-        assertEquals(0x50, parsed.dstLo);
-        assertEquals(IpProtocol.ICMPV6, parsed.protocol);
-        assertEquals(1, parsed.icmpType, "destination unreachable");
-        assertEquals(3, parsed.icmpCode, "address unreachable");
-        assertQuotes(error, parsed.l4Offset + 8, frame);
+        assertEquals(0x50, assertError(0, IpProtocol.ICMPV6, 3, frame).dstLo);
     }
 
     @Test
@@ -266,7 +248,7 @@ class NeighbourQueueTest {
             }
             long before = threads.getCurrentThreadAllocatedBytes();
             for (UnsafeBuffer f : frames) {
-                quiet.send(4, 0, rs & 0xFFFF_FFFFL, f, 0, IP, f.capacity() - IP, Outcome.FORWARDED_IN);
+                send(quiet, rs, f);
             }
             long held = threads.getCurrentThreadAllocatedBytes() - before;
             resolve(rs, round * SECOND);
@@ -279,14 +261,34 @@ class NeighbourQueueTest {
         assertEquals(0, allocated, "bytes allocated holding and sending the last round's packets");
     }
 
-    /** The quote after the ICMP header is the held packet's start. */
-    private static void assertQuotes(DirectBuffer error, int at, UnsafeBuffer original) {
+    /**
+     * Frame {@code index} sent is a destination unreachable error of {@code code} to the client
+     * (checksums verified) that quotes the start of {@code original}; returns it parsed.
+     */
+    private ParsedFrame assertError(int index, int protocol, int code, UnsafeBuffer original) {
+        UnsafeBuffer error = new UnsafeBuffer(sent.get(index));
+        ParsedFrame parsed = new ParsedFrame();
+        assertEquals(0, new FrameParser(true).parse(error, 0, error.capacity(), parsed));
+        assertEquals(CLIENT_MAC, EthernetFlyweight.dstMac(error, 0));
+        assertEquals(protocol, parsed.protocol);
+        // Destination unreachable is type 3 in ICMP, 1 in ICMPv6.
+        assertEquals(protocol == IpProtocol.ICMP ? 3 : 1, parsed.icmpType);
+        assertEquals(code, parsed.icmpCode);
+        int at = parsed.l4Offset + 8;
         int length = Math.min(original.capacity() - IP, error.capacity() - at);
         byte[] quoted = new byte[length];
         byte[] expected = new byte[length];
         error.getBytes(at, quoted);
         original.getBytes(IP, expected);
         assertArrayEquals(expected, quoted);
+        return parsed;
+    }
+
+    /** The table probes three times, a second apart, and gives up at 3 s (arp_tbl's defaults). */
+    private void failResolution() {
+        for (int probe = 0; probe <= 3; probe++) {
+            table.tick(probe * SECOND, arpSink);
+        }
     }
 
     /**
