@@ -14,7 +14,8 @@ public interface NeighbourCache {
 
     /**
      * A packet needed this next hop and it was unresolved: start (or keep up) resolution on the port.
-     * Called per dropped packet, so implementations rate-limit their own probes.
+     * Called for the first packet held for the hop, for every packet dropped for it, and on the
+     * shard's timer while packets wait for it, so implementations rate-limit their own probes.
      */
     void resolutionNeeded(int af, long hi, long lo, int port);
 

@@ -49,7 +49,7 @@ public final class NeighbourQueue {
     private final int[] slotHead;
     private final int[] slotTail;
     private final int[] slotBlocks;
-    /** Slots at and beyond this have never been used: lookups stop here. */
+    /** Slots at and beyond this are free: lookups, per packet while anything waits, stop here. */
     private int slotsTouched;
     // Packet records: every packet takes at least one block, so there are as many as blocks.
     private final int[] recordBlock;
@@ -205,6 +205,9 @@ public final class NeighbourQueue {
         int head = slotHead[slot];
         slotHead[slot] = NONE;
         slotBlocks[slot] = 0;
+        while (slotsTouched > 0 && slotHead[slotsTouched - 1] == NONE) {
+            slotsTouched--;
+        }
         return head;
     }
 
