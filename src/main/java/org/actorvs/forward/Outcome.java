@@ -47,7 +47,10 @@ public enum Outcome {
     NO_PERSISTENCE_DATA(Kind.DROPPED),
     /** No route to the next hop. */
     NO_ROUTE(Kind.DROPPED),
-    /** The next hop's MAC address is not known yet; resolution was requested. */
+    /**
+     * The next hop's MAC address is not known yet and the packet could not wait for it (no room to
+     * hold it, its resolution failed, or the neighbour cache does not resolve); resolution was requested.
+     */
     NEIGHBOUR_UNRESOLVED(Kind.DROPPED),
     /** TTL / hop limit ran out: ICMP time exceeded sent. */
     TTL_EXCEEDED(Kind.DROPPED),
@@ -71,7 +74,12 @@ public enum Outcome {
     /** A fragment held until its datagram is complete. */
     FRAGMENT_HELD(Kind.HELD),
     /** An ICMP error about a tunnelled packet, answered to the client and consumed. */
-    ICMP_CONSUMED(Kind.HELD);
+    ICMP_CONSUMED(Kind.HELD),
+    /**
+     * Rewritten, and held until its next hop's MAC is resolved, then sent (the kernel's arp_queue,
+     * __neigh_event_send()); dropped with ICMP host unreachable should resolution fail.
+     */
+    NEIGHBOUR_QUEUED(Kind.HELD);
 
     public enum Kind { FORWARDED, PASSED, DROPPED, HELD }
 

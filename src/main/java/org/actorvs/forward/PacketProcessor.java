@@ -134,6 +134,10 @@ public final class PacketProcessor {
         return icmp;
     }
 
+    public Egress egress() {
+        return egress;
+    }
+
     public Ipv4Reassembler reassembler() {
         return reassembler;
     }

@@ -5,11 +5,14 @@ import java.lang.invoke.VarHandle;
 import java.util.Iterator;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 
 import org.actorvs.forward.FrameSink;
 import org.actorvs.forward.NeighbourCache;
+import org.actorvs.forward.NeighbourWatch;
 import org.actorvs.forward.Port;
 import org.actorvs.packet.ArpFlyweight;
 import org.actorvs.packet.EthernetFlyweight;
@@ -28,9 +31,10 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <p>Why a copy-on-write snapshot and not a seqlock: shards read per packet while the owner writes
  * rarely. The frequent writes (confirmations, timers, probe counts) touch only owner-private
  * entries; the published snapshot, an open-addressing table of (IPv4, MAC) for the entries that
- * may be used (NUD_VALID), changes only when a neighbour appears, changes its MAC, fails or is
- * collected. Rebuilding it then costs O(entries) on the owner, and a read is one volatile load
- * and a short probe with no retry loop and no fences to get right, which a seqlock would need.
+ * may be used (NUD_VALID) and those that failed, changes only when a neighbour appears, changes its
+ * MAC, fails or is collected. Rebuilding it then costs O(entries) on the owner, and a read is one
+ * volatile load and a short probe with no retry loop and no fences to get right, which a seqlock
+ * would need.
  *
  * <p>Use marks (the kernel's neigh-&gt;used, which decides whether a STALE entry is re-probed or
  * collected) are an int per snapshot slot that readers set with an opaque write only when it is
@@ -38,7 +42,15 @@ import org.agrona.concurrent.UnsafeBuffer;
  *
  * <p>Resolution requests go through a small lock-free set of pending (port, address) keys:
  * bounded, deduplicated, drained by the owner on its tick; a full set drops the request (counted),
- * the next dropped packet asks again.
+ * the next dropped packet asks again. A key new to the set also wakes the owner
+ * ({@link #onRequest}), so that the first probe goes out at once, as __neigh_event_send() probes
+ * immediately, and not up to a tick later.
+ *
+ * <p>Shards hold packets for the neighbours being resolved ({@link #queues}), as the kernel's
+ * arp_queue: the snapshot therefore also lists the FAILED entries (without a MAC, so that
+ * {@link #failed} answers per packet), and every published snapshot is reported to the shards'
+ * {@link NeighbourWatch}es, which wake only the shards that hold something. That is the moment
+ * neigh_update() sends the queue (an entry became valid) or neigh_invalidate() drops it (FAILED).
  */
 public final class NeighbourTable implements NeighbourCache {
     /**
@@ -90,7 +102,10 @@ public final class NeighbourTable implements NeighbourCache {
     /** neigh_periodic_work() redraws reachable_time from base_reachable_time this often. */
     private static final long REACHABLE_REDRAW_NANOS = 300_000_000_000L;
 
-    /** What shards read: an open-addressing table of IPv4 to MAC, load at most 1/2, 0 = empty slot. */
+    /**
+     * What shards read: an open-addressing table of IPv4 to MAC, load at most 1/2, 0 = empty slot;
+     * a FAILED entry's MAC is UNRESOLVED.
+     */
     private static final class Snapshot {
         final int mask;
         final int[] keys;
@@ -131,6 +146,12 @@ public final class NeighbourTable implements NeighbourCache {
     private final LongAdder requestsDropped = new LongAdder();
     private final ArpFrames frames = new ArpFrames();
     private final UnsafeBuffer frame = new UnsafeBuffer(new byte[ArpFrames.MAX_LENGTH]);
+    /** The shards' watches; registered from their threads at start, read by the owner per publish. */
+    private final List<NeighbourWatch> watches = new CopyOnWriteArrayList<>();
+    /** Wakes the owner for a new request; set once before the shards run, null for none. */
+    private volatile Runnable requestWake;
+    /** A wake-up is on its way and the owner's tick has not begun yet: one is enough. */
+    private final AtomicBoolean ownerWoken = new AtomicBoolean();
     private volatile Snapshot snapshot = new Snapshot(MIN_SNAPSHOT);
     /**
      * Bumped after each published snapshot and after each tick that cleared use marks: shards that
@@ -178,10 +199,11 @@ public final class NeighbourTable implements NeighbourCache {
         while (true) {
             final int key = s.keys[i];
             if (key == ip) {
-                if ((int) USED.getOpaque(s.used, i) == 0) {
+                final long mac = s.macs[i];
+                if (mac != UNRESOLVED && (int) USED.getOpaque(s.used, i) == 0) {
                     USED.setOpaque(s.used, i, 1);
                 }
-                return s.macs[i];
+                return mac;
             }
             if (key == 0) {
                 return UNRESOLVED;
@@ -193,6 +215,37 @@ public final class NeighbourTable implements NeighbourCache {
     @Override
     public long generation() {
         return generation;
+    }
+
+    /** IPv4 only: IPv6 next hops are not resolved here (neighbour discovery is not implemented). */
+    @Override
+    public boolean queues(int af) {
+        return af == 4;
+    }
+
+    @Override
+    public boolean failed(int af, long hi, long lo) {
+        final int ip = (int) lo;
+        if (af != 4 || ip == 0) {
+            return false;
+        }
+        final Snapshot s = snapshot;
+        int i = Hashing.hash(ip, s.mask);
+        while (true) {
+            final int key = s.keys[i];
+            if (key == ip) {
+                return s.macs[i] == UNRESOLVED;
+            }
+            if (key == 0) {
+                return false;
+            }
+            i = (i + 1) & s.mask;
+        }
+    }
+
+    @Override
+    public void watch(NeighbourWatch watch) {
+        watches.add(watch);
     }
 
     @Override
@@ -211,6 +264,7 @@ public final class NeighbourTable implements NeighbourCache {
             }
             if (v == 0) {
                 if (pending.compareAndSet(i, 0, key)) {
+                    wakeOwner();
                     return;
                 }
                 if (pending.get(i) == key) {
@@ -221,7 +275,22 @@ public final class NeighbourTable implements NeighbourCache {
         requestsDropped.increment();
     }
 
+    private void wakeOwner() {
+        final Runnable wake = requestWake;
+        if (wake != null && ownerWoken.compareAndSet(false, true)) {
+            wake.run();
+        }
+    }
+
     // ---------------------------------------------------------------- owner side
+
+    /**
+     * {@code wake} is told (on a shard's thread; it must not block) when a resolution is asked for
+     * that is not pending yet; it must make the owner {@link #tick} soon.
+     */
+    public void onRequest(Runnable wake) {
+        requestWake = wake;
+    }
 
     /** A configured neighbour: PERMANENT, never probed, expired or overridden by ARP. */
     public void putStatic(int port, int ipv4, long mac) {
@@ -282,6 +351,8 @@ public final class NeighbourTable implements NeighbourCache {
      * milliseconds to 100 ms): probes go out at most one tick late.
      */
     public void tick(long nowNanos, FrameSink out) {
+        // Before the drain: a request that misses this drain wakes the owner again.
+        ownerWoken.set(false);
         if (nowNanos - nextRedraw >= 0 || nextRedraw == Long.MIN_VALUE) {
             if (nextRedraw != Long.MIN_VALUE) {
                 reachableNanos = drawReachable();
@@ -473,9 +544,8 @@ public final class NeighbourTable implements NeighbourCache {
     private boolean probe(Entry e, long now, FrameSink out) {
         final int maxProbes = params.ucastProbes() + (e.state == State.INCOMPLETE ? params.mcastProbes() : 0);
         if (e.probes >= maxProbes) {
-            if (e.state.valid()) {
-                dirty = true;
-            }
+            // Published even from INCOMPLETE: shards drop what waits for it (neigh_invalidate()).
+            dirty = true;
             e.state = State.FAILED;
             e.mac = UNRESOLVED;
             e.deadline = now + params.failedHoldDownNanos();
@@ -494,15 +564,16 @@ public final class NeighbourTable implements NeighbourCache {
     }
 
     private void publish() {
-        int valid = 0;
+        int listed = 0;
         for (final Entry e : entries.values()) {
-            if (e.state.valid()) {
-                valid++;
+            if (published(e)) {
+                listed++;
             }
         }
-        final Snapshot s = new Snapshot(Math.max(MIN_SNAPSHOT, Integer.highestOneBit(Math.max(1, 2 * valid) - 1) << 1));
+        final int capacity = Integer.highestOneBit(Math.max(1, 2 * listed) - 1) << 1;
+        final Snapshot s = new Snapshot(Math.max(MIN_SNAPSHOT, capacity));
         for (final Entry e : entries.values()) {
-            if (!e.state.valid()) {
+            if (!published(e)) {
                 continue;
             }
             int i = Hashing.hash(e.ip, s.mask);
@@ -510,12 +581,21 @@ public final class NeighbourTable implements NeighbourCache {
                 i = (i + 1) & s.mask;
             }
             s.keys[i] = e.ip;
-            s.macs[i] = e.mac;
+            s.macs[i] = e.state.valid() ? e.mac : UNRESOLVED;
         }
         carryUseMarks(snapshot, s);
         snapshot = s;
+        // Generation after snapshot, watches after generation: a shard that armed its watch too
+        // late to be woken reads the new generation (NeighbourWatch).
         generation++;
         dirty = false;
+        for (final NeighbourWatch w : watches) {
+            w.changed();
+        }
+    }
+
+    private static boolean published(Entry e) {
+        return e.state.valid() || e.state == State.FAILED;
     }
 
     /** Use marks set since the last tick survive a rebuild; one set while this runs may be lost, and is set again by the next packet. */

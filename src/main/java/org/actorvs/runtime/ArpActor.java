@@ -29,6 +29,10 @@ public final class ArpActor {
     public record ArpFrame(int port, byte[] frame, long timestampNanos) implements Command {
     }
 
+    /**
+     * Runs the neighbour timers; on the actor's timer, and whenever a shard asks for a resolution
+     * not pending yet ({@link NeighbourTable#onRequest}), so its first probe leaves at once.
+     */
     public enum Tick implements Command { INSTANCE }
 
     /**
@@ -86,6 +90,8 @@ public final class ArpActor {
             Duration tick, List<Announcement> fixed) {
         Behavior<Command> arp = Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
             timers.startTimerWithFixedDelay(Tick.INSTANCE, tick);
+            ActorRef<Command> self = ctx.getSelf();
+            neighbours.onRequest(() -> self.tell(Tick.INSTANCE));
             ArpResponder responder = new ArpResponder(ports, neighbours);
             GratuitousArp garp = new GratuitousArp();
             UnsafeBuffer view = new UnsafeBuffer(0, 0);

@@ -25,8 +25,9 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 public final class PacketShard {
     private static final int OK = SyncStatus.OK.code();
 
-    public sealed interface Command permits Frames, Tick, ClockTick, ServicesChanged, Barrier, GetStats, GetMetrics,
-            ListConnections, StartSyncMaster, StopSyncMaster, FlushSync, ApplySync, DumpSync, ApplyBulk {
+    public sealed interface Command permits Frames, Tick, ClockTick, NeighboursChanged, ServicesChanged, Barrier,
+            GetStats, GetMetrics, ListConnections, StartSyncMaster, StopSyncMaster, FlushSync, ApplySync, DumpSync,
+            ApplyBulk {
     }
 
     /**
@@ -47,6 +48,14 @@ public final class PacketShard {
 
     /** The live timer: expire what is due now. */
     public enum ClockTick implements Command { INSTANCE }
+
+    /**
+     * A neighbour changed while the shard held packets for unresolved next hops: send those now
+     * resolved, drop those that failed ({@link ShardCore#flushNeighbours}). Sent by the neighbour
+     * cache's owner through the shard's watch, so held packets leave as soon as the ARP reply is in,
+     * not on the next 100 ms timer tick.
+     */
+    public enum NeighboursChanged implements Command { INSTANCE }
 
     public record ServicesChanged(ServiceTable services) implements Command {
     }
@@ -110,6 +119,8 @@ public final class PacketShard {
             if (liveTick != null) {
                 timers.startTimerWithFixedDelay(ClockTick.INSTANCE, liveTick);
             }
+            ActorRef<Command> self = ctx.getSelf();
+            core.watchNeighbours(() -> self.tell(NeighboursChanged.INSTANCE));
             return Behaviors.receive(Command.class)
                     .onMessage(Frames.class, m -> {
                         try {
@@ -134,6 +145,10 @@ public final class PacketShard {
                     })
                     .onMessage(ClockTick.class, m -> {
                         core.tick(System.nanoTime());
+                        return Behaviors.same();
+                    })
+                    .onMessage(NeighboursChanged.class, m -> {
+                        core.flushNeighbours(System.nanoTime());
                         return Behaviors.same();
                     })
                     .onMessage(ServicesChanged.class, m -> {

@@ -101,14 +101,38 @@ public final class ShardCore {
         }
     }
 
-    /** Expires what is due at {@code nowNanos}. */
+    /**
+     * Expires what is due at {@code nowNanos}, and looks at the packets held for unresolved next
+     * hops: a safety net under the neighbour watch ({@link #watchNeighbours}) that also asks again
+     * for resolutions that were lost.
+     */
     public int tick(long nowNanos) {
         lastNow = nowNanos;
         int expired = table.poll(nowNanos, null, EXPIRY_LIMIT);
         if (syncMaster != null) {
             syncMaster.flushIfDue(nowNanos);
         }
+        if (!processor.egress().neighbourQueue().isEmpty()) {
+            processor.egress().tickNeighbours(processor.icmp(), nowNanos);
+        }
         return expired;
+    }
+
+    /**
+     * From now on {@code wake} is told, on the neighbour cache's owner thread, when a neighbour
+     * changes while this shard holds packets for unresolved next hops; it must make the shard call
+     * {@link #flushNeighbours} on its own thread (a message to its actor), and must not block.
+     */
+    public void watchNeighbours(Runnable wake) {
+        processor.egress().watchNeighbours(wake);
+    }
+
+    /**
+     * Sends the packets held for next hops resolved by now, drops (with ICMP host unreachable)
+     * those whose resolution failed; returns how many still wait.
+     */
+    public int flushNeighbours(long nowNanos) {
+        return processor.egress().flushNeighbours(processor.icmp(), nowNanos);
     }
 
     public void services(ServiceTable services) {

@@ -243,6 +243,34 @@ class NeighbourTableTest {
         assertTrue(table.generation() != idle, "a cached MAC must be looked up again to mark its use");
     }
 
+    @Test
+    void aFailedResolutionIsPublishedToTheShardsUntilItsHoldDownEnds() {
+        table.resolutionNeeded(4, 0, RS, 0);
+        long published = table.generation();
+        for (int i = 0; i <= 3; i++) {
+            table.tick(i * SECOND, out);
+        }
+        assertTrue(table.failed(4, 0, RS), "shards drop what waits for it");
+        assertTrue(table.generation() != published, "the failure moved the generation");
+        assertEquals(NeighbourCache.UNRESOLVED, table.mac(4, 0, RS));
+        table.tick(4 * SECOND, out);
+        assertFalse(table.failed(4, 0, RS), "after the hold-down a packet may start a new resolution");
+        assertEquals(State.NONE, table.state(RS));
+    }
+
+    @Test
+    void aNewResolutionRequestWakesTheOwnerOnceBeforeItsTick() {
+        AtomicLong wakes = new AtomicLong();
+        table.onRequest(wakes::incrementAndGet);
+        table.resolutionNeeded(4, 0, RS, 0);
+        table.resolutionNeeded(4, 0, RS + 1, 0);
+        assertEquals(1, wakes.get(), "one wake-up until the owner ticks");
+        table.tick(0, out);
+        assertEquals(2, out.size(), "both first probes at once");
+        table.resolutionNeeded(4, 0, RS + 2, 0);
+        assertEquals(2, wakes.get());
+    }
+
     private void resolve(long now) {
         table.resolutionNeeded(4, 0, RS, 0);
         table.tick(now, out);
