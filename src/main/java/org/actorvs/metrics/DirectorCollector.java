@@ -159,6 +159,16 @@ final class DirectorCollector implements MultiCollector {
                 s.capacity(), "shard", shard);
         f.counter("actorvs_shard_connection_table_refused", "Entries refused because the shard's table was full.",
                 s.refusedFull(), "shard", shard);
+        f.gauge("actorvs_shard_neighbour_queue_packets", "Packets the shard holds until their next hop's MAC is"
+                + " resolved (the kernel's arp_queue).", s.held().waiting(), "shard", shard);
+        f.counter("actorvs_shard_neighbour_queue_sent", "Held packets sent once their next hop resolved.",
+                s.held().sent(), "shard", shard);
+        String heldDrops = "Held packets dropped: pushed out over the per-neighbour bound (unres_discards), or"
+                + " their next hop's resolution failed.";
+        f.counter("actorvs_shard_neighbour_queue_dropped", heldDrops, s.held().evicted(), "shard", shard, "reason",
+                "evicted");
+        f.counter("actorvs_shard_neighbour_queue_dropped", heldDrops, s.held().failed(), "shard", shard, "reason",
+                "resolution_failed");
     }
 
     /** One capture thread's counts, read without asking anyone: the dispatcher publishes them. */

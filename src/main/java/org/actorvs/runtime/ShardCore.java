@@ -6,6 +6,7 @@ import java.util.List;
 import org.actorvs.conn.ConnFlags;
 import org.actorvs.conn.ConnectionTable;
 import org.actorvs.conn.TcpStates;
+import org.actorvs.forward.NeighbourQueue;
 import org.actorvs.forward.Outcome;
 import org.actorvs.forward.PacketProcessor;
 import org.actorvs.packet.DropReason;
@@ -213,8 +214,10 @@ public final class ShardCore {
         for (DropReason r : DropReason.values()) {
             drops[r.code()] = processor.drops().get(r);
         }
+        NeighbourQueue q = processor.egress().neighbourQueue();
         return new ShardStats(index, frames, batches, failures, outcomes, drops, table.size(), table.capacity(),
-                table.refusedFull(), processor.traffic().copy());
+                table.refusedFull(), processor.traffic().copy(),
+                new ShardStats.HeldPackets(q.packets(), q.sent(), q.evicted(), q.failed()));
     }
 
     /** What the metrics endpoint reads, counted and copied now (a walk over the table: not per packet). */

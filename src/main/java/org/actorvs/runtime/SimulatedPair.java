@@ -303,13 +303,15 @@ final class SimulatedPair {
     }
 
     /**
-     * What a new master dropped while it resolved its neighbours' MACs (it holds no packet
-     * meanwhile, unlike the kernel's arp_queue): each costs the client a retransmission timeout.
+     * What a new master did with the packets that met an unresolved neighbour (the client, a real
+     * server) right after it took over: held them until the ARP reply, as the kernel's arp_queue
+     * does, or dropped them (each drop costs the client a retransmission timeout).
      */
     private static String unresolved(String who, Director director) {
-        long dropped = director.stats().toCompletableFuture().join().stream()
-                .mapToLong(s -> s.outcome(Outcome.NEIGHBOUR_UNRESOLVED)).sum();
-        return "; " + who + " dropped " + dropped + " packets while it resolved a neighbour";
+        List<ShardStats> stats = director.stats().toCompletableFuture().join();
+        long held = stats.stream().mapToLong(s -> s.outcome(Outcome.NEIGHBOUR_QUEUED)).sum();
+        long dropped = stats.stream().mapToLong(s -> s.outcome(Outcome.NEIGHBOUR_UNRESOLVED)).sum();
+        return "; " + who + " held " + held + " packets until it had resolved a neighbour, and dropped " + dropped;
     }
 
     /** The first rows of {@code table} from {@code clientPorts}, in port order, as ipvsadm -L -c -n shows them. */

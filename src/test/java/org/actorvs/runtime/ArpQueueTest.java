@@ -78,6 +78,8 @@ class ArpQueueTest {
             List<ShardStats> stats = director.stats().toCompletableFuture().get(WAIT_SECONDS, TimeUnit.SECONDS);
             assertEquals(1, stats.stream().mapToLong(s -> s.outcome(Outcome.NEIGHBOUR_QUEUED)).sum());
             assertEquals(0, stats.stream().mapToLong(s -> s.outcome(Outcome.NEIGHBOUR_UNRESOLVED)).sum());
+            assertEquals(1, stats.stream().mapToLong(s -> s.held().sent()).sum(), "sent from the queue");
+            assertEquals(0, stats.stream().mapToLong(s -> s.held().waiting()).sum(), "nothing left waiting");
         }
     }
 
