@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -131,7 +132,8 @@ public final class Main {
     static Director start(DirectorConfig config, List<Port> ports, PacketIo io) {
         NeighbourTable neighbours = new NeighbourTable(ports, NeighbourTable.Params.kernelDefaults());
         for (DirectorConfig.Neighbour n : config.neighbours()) {
-            neighbours.putStatic(config.interfaceIndex(n.interfaceName()), ipv4(n.address()), n.mac());
+            ArpActor.Announcement a = announcement(config.interfaceIndex(n.interfaceName()), n.address());
+            neighbours.putStatic(a.port(), a.af(), a.hi(), a.lo(), n.mac());
         }
         Director director = Director.live(setup(config, ports, i -> neighbours), io,
                 new Director.LinkLayer(neighbours, owned(config), vrrp(config)));
@@ -170,7 +172,7 @@ public final class Main {
         VrrpSettings v = config.vrrp().get();
         List<ArpActor.Announcement> moving = new ArrayList<>();
         for (DirectorConfig.OwnedAddress a : v.virtualAddresses()) {
-            moving.add(new ArpActor.Announcement(config.interfaceIndex(a.interfaceName()), ipv4(a.address())));
+            moving.add(announcement(config.interfaceIndex(a.interfaceName()), a.address()));
         }
         SyncConfig sync = config.sync();
         return new Director.Vrrp(v.router(), config.interfaceIndex(v.interfaceName()), moving,
@@ -264,11 +266,18 @@ public final class Main {
     static List<ArpActor.Announcement> owned(DirectorConfig config) {
         List<ArpActor.Announcement> owned = new ArrayList<>();
         for (DirectorConfig.OwnedAddress o : config.ownedAddresses()) {
-            if (o.address() instanceof Inet4Address) {
-                owned.add(new ArpActor.Announcement(config.interfaceIndex(o.interfaceName()), ipv4(o.address())));
-            }
+            owned.add(announcement(config.interfaceIndex(o.interfaceName()), o.address()));
         }
         return owned;
+    }
+
+    /** An address of either family on a port, in the hot-path convention. */
+    static ArpActor.Announcement announcement(int port, InetAddress a) {
+        if (a instanceof Inet4Address) {
+            return new ArpActor.Announcement(port, ipv4(a));
+        }
+        ByteBuffer b = ByteBuffer.wrap(a.getAddress());
+        return new ArpActor.Announcement(port, 6, b.getLong(), b.getLong());
     }
 
     static int ipv4(InetAddress a) {
