@@ -50,9 +50,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  * the next dropped packet asks again. A slot is claimed with a compare-and-set of its tag, filled,
  * then published by storing the tag, so the owner never reads a half-written address; a shard that
  * reads a slot while it is being reused may miss a duplicate (the owner ignores a resolution
- * already started) or take a fresh request for a duplicate (the next packet asks again). A key new to the set also wakes the owner
- * ({@link #onRequest}), so that the first probe goes out at once, as __neigh_event_send() probes
- * immediately, and not up to a tick later.
+ * already started) or take a fresh request for a duplicate (the next packet asks again). A request
+ * new to the set also wakes the owner ({@link #onRequest}), so that the first probe goes out at
+ * once, as __neigh_event_send() probes immediately, and not up to a tick later.
  *
  * <p>Shards hold packets for the neighbours being resolved ({@link #queues}), as the kernel's
  * arp_queue: the snapshot therefore also lists the FAILED entries (without a MAC, so that
