@@ -3,9 +3,7 @@ package org.actorvs.runtime;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.net.Inet4Address;
 import java.net.InetAddress;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -130,11 +128,7 @@ public final class Main {
 
     /** A live director on {@code io} (the OS's interfaces, or the simulated lab's), its services applied. */
     static Director start(DirectorConfig config, List<Port> ports, PacketIo io) {
-        NeighbourTable neighbours = new NeighbourTable(ports, NeighbourTable.Params.kernelDefaults());
-        for (DirectorConfig.Neighbour n : config.neighbours()) {
-            ArpActor.Announcement a = announcement(config.interfaceIndex(n.interfaceName()), n.address());
-            neighbours.putStatic(a.port(), a.af(), a.hi(), a.lo(), n.mac());
-        }
+        NeighbourTable neighbours = neighbours(config, ports);
         Director director = Director.live(setup(config, ports, i -> neighbours), io,
                 new Director.LinkLayer(neighbours, owned(config), vrrp(config)));
         try {
@@ -159,6 +153,16 @@ public final class Main {
             throw e;
         }
         return director;
+    }
+
+    /** The live neighbour table, holding the configured neighbours of both families as PERMANENT entries. */
+    static NeighbourTable neighbours(DirectorConfig config, List<Port> ports) {
+        NeighbourTable neighbours = new NeighbourTable(ports, NeighbourTable.Params.kernelDefaults());
+        for (DirectorConfig.Neighbour n : config.neighbours()) {
+            ArpActor.Announcement a = announcement(config.interfaceIndex(n.interfaceName()), n.address());
+            neighbours.putStatic(a.port(), a.af(), a.hi(), a.lo(), n.mac());
+        }
+        return neighbours;
     }
 
     /**
@@ -273,11 +277,8 @@ public final class Main {
 
     /** An address of either family on a port, in the hot-path convention. */
     static ArpActor.Announcement announcement(int port, InetAddress a) {
-        if (a instanceof Inet4Address) {
-            return new ArpActor.Announcement(port, ipv4(a));
-        }
-        ByteBuffer b = ByteBuffer.wrap(a.getAddress());
-        return new ArpActor.Announcement(port, 6, b.getLong(), b.getLong());
+        DirectorConfig.IpPrefix address = new DirectorConfig.IpPrefix(a, a.getAddress().length * 8);
+        return new ArpActor.Announcement(port, address.af(), address.hi(), address.lo());
     }
 
     static int ipv4(InetAddress a) {
