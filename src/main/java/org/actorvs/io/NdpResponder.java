@@ -54,11 +54,13 @@ public final class NdpResponder {
     /** A tag other than the port's VLAN, or a tag on an untagged port. */
     public static final int FOREIGN_VLAN = 15;
     public static final int BAD_PORT = 16;
-    public static final int REASONS = 17;
+    /** A multicast source address, which no packet may carry (ip6_rcv_core() drops it). */
+    public static final int BAD_SOURCE = 17;
+    public static final int REASONS = 18;
 
     private static final String[] NAMES = {"answered", "answered-dad", "learned", "not-for-us", "address-conflict",
             "too-short", "not-ndp", "bad-checksum", "bad-hop-limit", "bad-code", "bad-target", "bad-options",
-            "bad-dad", "multicast-solicited", "own-frame", "foreign-vlan", "bad-port"};
+            "bad-dad", "multicast-solicited", "own-frame", "foreign-vlan", "bad-port", "bad-source"};
 
     private final Port[] ports;
     private final NeighbourTable neighbours;
@@ -84,7 +86,7 @@ public final class NdpResponder {
      * Handles one received frame that should be an NS or NA; an answer, if any, goes to {@code out}
      * on the same port.
      *
-     * @return the reason code ({@link #ANSWERED} ... {@link #BAD_PORT}), also counted
+     * @return the reason code ({@link #ANSWERED} ... {@link #BAD_SOURCE}), also counted
      */
     public int onFrame(int port, DirectBuffer buffer, int offset, int length, long nowNanos, FrameSink out) {
         final int reason = process(port, buffer, offset, length, nowNanos, out);
@@ -129,6 +131,9 @@ public final class NdpResponder {
         final long srcLo = ip.srcLo();
         final long dstHi = ip.dstHi();
         final long dstLo = ip.dstLo();
+        if (NdpFlyweight.isMulticast(srcHi)) {
+            return BAD_SOURCE;
+        }
         if (!Checksum.isL4Valid6(view, l4, l4Length, srcHi, srcLo, dstHi, dstLo, IpProtocol.ICMPV6)) {
             return BAD_CHECKSUM;
         }

@@ -103,6 +103,15 @@ class NdpResponderTest {
     }
 
     @Test
+    void multicastSourceIsDroppedUnanswered() {
+        final int length = solicitation(CLIENT, PREFIX, VIP, VIP);
+        Ipv6Flyweight.src(frame, EthernetFlyweight.HEADER_LENGTH, NdpFlyweight.ALL_NODES_HI, NdpFlyweight.ALL_NODES_LO);
+        fixChecksum();
+        assertEquals(NdpResponder.BAD_SOURCE, responder.onFrame(0, frame, 0, length, 0, out));
+        assertEquals(0, out.size());
+    }
+
+    @Test
     void wrongChecksumIsDropped() {
         final int length = solicitation(CLIENT, PREFIX, VIP, VIP);
         frame.putByte(L4 + IcmpFlyweight.CHECKSUM_OFFSET, (byte) ~frame.getByte(L4 + IcmpFlyweight.CHECKSUM_OFFSET));
