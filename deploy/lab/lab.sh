@@ -15,6 +15,9 @@
 #        director(s) eth1 10.78.0.1/.2 -- back LAN 10.78.0.0/24 -- real servers .21 .22 .23
 #        Real servers route via 10.78.0.254, an address the active director answers ARP for
 #        (the LVS-NAT gateway). VIP 10.77.0.100 lives on no kernel: the director answers for it.
+#        IPv6 alongside: front fd00:77::/64 (client ::2, directors ::11/::12), back fd00:78::/64
+#        (directors ::1/::2, real servers ::21-::23 routing via fd00:78::fe, which the director
+#        answers neighbour solicitations for); nginx listens on [::]:80 too. VIP6 fd00:77::100.
 #   dr   one LAN 10.77.0.0/24: client .2, director(s) .11/.12, real servers .21-.23 with the
 #        VIP on lo, arp_ignore=1, arp_announce=2, rp_filter loose.
 #   tun  one LAN as dr; real servers receive IP-in-IP. The host kernel here has no ipip module,
@@ -49,6 +52,11 @@ CLIENT=10.77.0.2
 FRONT_NET=10.77.0
 BACK_NET=10.78.0
 NAT_GW=10.78.0.254
+VIP6=fd00:77::100
+CLIENT6=fd00:77::2
+FRONT_NET6=fd00:77:
+BACK_NET6=fd00:78:
+NAT_GW6=fd00:78::fe
 
 ns() { echo "${name}$1"; }
 inns() { local n=$1; shift; ip netns exec "$(ns "$n")" "$@"; }
@@ -80,7 +88,8 @@ new_host() {
 }
 
 start_nginx() {
-  local rs=$1 label=$2
+  local rs=$1 label=$2 listen6=
+  [ "$topology" = nat ] && listen6="listen [::]:80 reuseport;"
   local dir=$state/nginx-$rs
   mkdir -p "$dir/www" "$dir/tmp"
   printf '%s\n' "$label" >"$dir/www/name"
@@ -104,6 +113,7 @@ http {
   keepalive_requests 1000000;
   server {
     listen 80 reuseport;
+    $listen6
     root $dir/www;
     location = / { default_type text/plain; return 200 "$label\n"; }
     location / { }
@@ -139,6 +149,8 @@ up_common() {
   if [ "$topology" = nat ]; then
     inns sw ip link add brb type bridge
     inns sw ip link set brb up
+    # nodad: the addresses are usable at once, not after duplicate address detection.
+    inns c1 ip -6 addr add "$CLIENT6/64" dev eth0 nodad
   fi
 
   for d in $(seq 1 "$directors"); do
@@ -152,6 +164,11 @@ up_common() {
     if [ "$topology" = nat ]; then
       plug "d$d" eth1 "d${d}b" brb
       inns "d$d" ip addr add "$BACK_NET.$d/24" dev eth1
+      # As for IPv4: the kernel keeps its own addresses (the director's neighbour solicitations
+      # come from them) but neither owns the VIP or the gateway nor forwards.
+      inns "d$d" sysctl -qw net.ipv6.conf.all.forwarding=0
+      inns "d$d" ip -6 addr add "$FRONT_NET6:1$d/64" dev eth0 nodad
+      inns "d$d" ip -6 addr add "$BACK_NET6:$d/64" dev eth1 nodad
     fi
   done
 
@@ -161,6 +178,8 @@ up_common() {
       plug "r$r" eth0 "r${r}p" brb
       inns "r$r" ip addr add "$BACK_NET.2$r/24" dev eth0
       inns "r$r" ip route add default via "$NAT_GW"
+      inns "r$r" ip -6 addr add "$BACK_NET6:2$r/64" dev eth0 nodad
+      inns "r$r" ip -6 route add default via "$NAT_GW6" dev eth0
     else
       plug "r$r" eth0 "r${r}p" brf
       inns "r$r" ip addr add "$FRONT_NET.2$r/24" dev eth0
@@ -209,7 +228,17 @@ env_out() {
     echo "LAB_DIRECTOR${d}_FRONT=$FRONT_NET.1$d"
     [ "$topo" = nat ] && echo "LAB_DIRECTOR${d}_BACK=$BACK_NET.$d"
   done
-  [ "$topo" = nat ] && echo "LAB_NAT_GATEWAY=$NAT_GW"
+  if [ "$topo" = nat ]; then
+    echo "LAB_NAT_GATEWAY=$NAT_GW"
+    echo "LAB_VIP6=$VIP6"
+    echo "LAB_CLIENT6=$CLIENT6"
+    echo "LAB_NAT_GATEWAY6=$NAT_GW6"
+    for d in 1 2; do
+      echo "LAB_DIRECTOR${d}_FRONT6=$FRONT_NET6:1$d"
+      echo "LAB_DIRECTOR${d}_BACK6=$BACK_NET6:$d"
+    done
+    for r in 1 2 3; do echo "LAB_RS${r}_6=$BACK_NET6:2$r"; done
+  fi
   for r in 1 2 3; do
     echo "LAB_RS${r}_NS=$(ns "r$r")"
     if [ "$topo" = nat ]; then echo "LAB_RS${r}=$BACK_NET.2$r"; else echo "LAB_RS${r}=$FRONT_NET.2$r"; fi

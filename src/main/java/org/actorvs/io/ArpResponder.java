@@ -1,6 +1,5 @@
 package org.actorvs.io;
 
-import java.nio.ByteOrder;
 import java.util.List;
 
 import org.actorvs.forward.FrameSink;
@@ -98,18 +97,9 @@ public final class ArpResponder {
             return BAD_PORT;
         }
         final Port port = ports[portIndex];
-        if (length < EthernetFlyweight.HEADER_LENGTH) {
-            return TOO_SHORT;
-        }
-        final boolean tagged = EthernetFlyweight.etherType(buffer, offset) == EthernetFlyweight.VLAN_TPID;
-        final int l2 = tagged ? EthernetFlyweight.VLAN_HEADER_LENGTH : EthernetFlyweight.HEADER_LENGTH;
-        if (length < l2 + ArpFlyweight.HEADER_LENGTH) {
-            return TOO_SHORT;
-        }
-        if (tagged != port.vlanId() >= 0 || tagged
-                && (buffer.getShort(offset + EthernetFlyweight.VLAN_TCI_OFFSET, ByteOrder.BIG_ENDIAN)
-                        & EthernetFlyweight.VLAN_ID_MASK) != port.vlanId()) {
-            return FOREIGN_VLAN;
+        final int l2 = PortFrame.headerLength(port, buffer, offset, length, ArpFlyweight.HEADER_LENGTH);
+        if (l2 < 0) {
+            return l2 == PortFrame.TOO_SHORT ? TOO_SHORT : FOREIGN_VLAN;
         }
         if (EthernetFlyweight.payloadEtherType(buffer, offset) != EthernetFlyweight.ETHER_TYPE_ARP) {
             return NOT_ARP;

@@ -15,7 +15,7 @@ import org.actorvs.service.ServiceKey;
 
 /**
  * The BPF filter (libpcap syntax) a live director captures with: only what it may have to handle
- * crosses into user space — ARP, anything addressed to a virtual address (including its fragments and
+ * crosses into user space — ARP and IPv6 neighbour solicitations and advertisements, anything addressed to a virtual address (including its fragments and
  * the ICMP errors sent to it), everything a NAT real server sends (replies to un-NAT), ICMP errors
  * addressed to the director's own ports (errors about tunnelled packets), and for firewall-mark
  * services the destination prefixes of their match rules. Frames for the director host's own
@@ -33,6 +33,8 @@ public final class CaptureFilter {
     public static String of(RuleSet services, List<Port> ports, boolean vrrp) {
         Set<String> terms = new LinkedHashSet<>();
         terms.add("arp");
+        // ICMPv6 type 135 or 136 right after the IPv6 header, hop limit 255 (what ndisc_rcv() accepts).
+        terms.add("(icmp6 and ip6[7] == 255 and (ip6[40] == 135 or ip6[40] == 136))");
         if (vrrp) {
             terms.add("(ip proto 112)");
         }

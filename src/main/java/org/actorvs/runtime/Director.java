@@ -139,7 +139,8 @@ public final class Director implements AutoCloseable {
                         + " in the advert");
             }
             for (int i = 0; i < vips.length; i++) {
-                if (addresses.get(i).ipv4() != vips[i]) {
+                ArpActor.Announcement a = addresses.get(i);
+                if (a.af() != 4 || (int) a.lo() != vips[i]) {
                     throw new IllegalArgumentException("announced address " + i + " is not the advert's");
                 }
             }

@@ -12,8 +12,8 @@ import org.actorvs.packet.Ipv6Flyweight;
 import org.agrona.DirectBuffer;
 
 /**
- * Sorts the frames of one capture thread: ARP to the neighbour owner, VRRP adverts to the VRRP
- * instance, IP to the packet shard that
+ * Sorts the frames of one capture thread: ARP and IPv6 neighbour solicitations and advertisements
+ * to the neighbour owner, VRRP adverts to the VRRP instance, IP to the packet shard that
  * owns the flow's client address. Both directions of a NAT flow, a client's persistence templates
  * and an FTP control connection with its data connections all carry the client address, so all
  * state a packet touches lives in one shard and no shard ever waits on another.
@@ -33,7 +33,10 @@ public final class FrameDispatcher implements FrameReceiver {
         void deliver(int shard, FrameBatch batch);
     }
 
-    /** Where ARP and VRRP frames go ({@link #ARP} or {@link #VRRP}); the frame is valid only during the call. */
+    /**
+     * Where ARP (with IPv6 neighbour discovery) and VRRP frames go ({@link #ARP} or {@link #VRRP}); the
+     * frame is valid only during the call.
+     */
     @FunctionalInterface
     public interface ControlSink {
         void control(int kind, int port, DirectBuffer buffer, int offset, int length, long timestampNanos);
@@ -46,6 +49,10 @@ public final class FrameDispatcher implements FrameReceiver {
     private static final int ICMP_PARAMETER_PROBLEM = 12;
     /** ICMPv6 types below 128 are errors (RFC 4443 section 2.1). */
     private static final int ICMPV6_FIRST_INFO = 128;
+    private static final int ICMPV6_NEIGHBOR_SOLICITATION = 135;
+    private static final int ICMPV6_NEIGHBOR_ADVERTISEMENT = 136;
+    /** Neighbour discovery travels with hop limit 255 only (ndisc_rcv() drops the rest). */
+    private static final int NDP_HOP_LIMIT = 255;
 
     /** The indexes of the counts in {@link #counts}. */
     private static final int FRAMES = 0;
@@ -142,8 +149,8 @@ public final class FrameDispatcher implements FrameReceiver {
     private static final int PROTOCOL_VRRP = 112;
 
     /**
-     * The shard a frame belongs to, or {@link #ARP}, {@link #VRRP}, or {@link #IGNORED} for other
-     * link protocols.
+     * The shard a frame belongs to, or {@link #ARP} (ARP and IPv6 neighbour solicitations and
+     * advertisements), {@link #VRRP}, or {@link #IGNORED} for other link protocols.
      */
     int classify(DirectBuffer b, int offset, int length) {
         if (length < EthernetFlyweight.HEADER_LENGTH) {
@@ -213,8 +220,14 @@ public final class FrameDispatcher implements FrameReceiver {
         }
         int icmp = ip + Ipv6Flyweight.HEADER_LENGTH;
         int quote = icmp + ICMP_HEADER;
-        if (Ipv6Flyweight.nextHeader(b, ip) == IpProtocol.ICMPV6 && icmp < end
-                && (b.getByte(icmp) & 0xFF) < ICMPV6_FIRST_INFO && quote + Ipv6Flyweight.HEADER_LENGTH <= end) {
+        boolean isIcmp = Ipv6Flyweight.nextHeader(b, ip) == IpProtocol.ICMPV6 && icmp < end;
+        int icmpType = isIcmp ? b.getByte(icmp) & 0xFF : -1;
+        if ((icmpType == ICMPV6_NEIGHBOR_SOLICITATION || icmpType == ICMPV6_NEIGHBOR_ADVERTISEMENT)
+                && Ipv6Flyweight.hopLimit(b, ip) == NDP_HOP_LIMIT) {
+            // IPv6's ARP: the neighbour owner answers and learns; the rest of ICMPv6 stays with flows.
+            return ARP;
+        }
+        if (isIcmp && icmpType < ICMPV6_FIRST_INFO && quote + Ipv6Flyweight.HEADER_LENGTH <= end) {
             return clientShard(Ipv6Flyweight.srcHi(b, quote), Ipv6Flyweight.srcLo(b, quote),
                     Ipv6Flyweight.dstHi(b, quote), Ipv6Flyweight.dstLo(b, quote));
         }
@@ -248,6 +261,7 @@ public final class FrameDispatcher implements FrameReceiver {
         return counts.getAcquire(FRAMES);
     }
 
+    /** ARP frames and IPv6 neighbour solicitations and advertisements handed to the neighbour owner. */
     public long arpFrames() {
         return counts.getAcquire(ARP_FRAMES);
     }

@@ -3,7 +3,6 @@ package org.actorvs.runtime;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -129,10 +128,7 @@ public final class Main {
 
     /** A live director on {@code io} (the OS's interfaces, or the simulated lab's), its services applied. */
     static Director start(DirectorConfig config, List<Port> ports, PacketIo io) {
-        NeighbourTable neighbours = new NeighbourTable(ports, NeighbourTable.Params.kernelDefaults());
-        for (DirectorConfig.Neighbour n : config.neighbours()) {
-            neighbours.putStatic(config.interfaceIndex(n.interfaceName()), ipv4(n.address()), n.mac());
-        }
+        NeighbourTable neighbours = neighbours(config, ports);
         Director director = Director.live(setup(config, ports, i -> neighbours), io,
                 new Director.LinkLayer(neighbours, owned(config), vrrp(config)));
         try {
@@ -159,6 +155,16 @@ public final class Main {
         return director;
     }
 
+    /** The live neighbour table, holding the configured neighbours of both families as PERMANENT entries. */
+    static NeighbourTable neighbours(DirectorConfig config, List<Port> ports) {
+        NeighbourTable neighbours = new NeighbourTable(ports, NeighbourTable.Params.kernelDefaults());
+        for (DirectorConfig.Neighbour n : config.neighbours()) {
+            ArpActor.Announcement a = announcement(config.interfaceIndex(n.interfaceName()), n.address());
+            neighbours.putStatic(a.port(), a.af(), a.hi(), a.lo(), n.mac());
+        }
+        return neighbours;
+    }
+
     /**
      * The VRRP instance, if configured: its virtual addresses move with mastership, and the role
      * starts and stops the sync daemons (which then do not start with the director).
@@ -170,7 +176,7 @@ public final class Main {
         VrrpSettings v = config.vrrp().get();
         List<ArpActor.Announcement> moving = new ArrayList<>();
         for (DirectorConfig.OwnedAddress a : v.virtualAddresses()) {
-            moving.add(new ArpActor.Announcement(config.interfaceIndex(a.interfaceName()), ipv4(a.address())));
+            moving.add(announcement(config.interfaceIndex(a.interfaceName()), a.address()));
         }
         SyncConfig sync = config.sync();
         return new Director.Vrrp(v.router(), config.interfaceIndex(v.interfaceName()), moving,
@@ -264,11 +270,15 @@ public final class Main {
     static List<ArpActor.Announcement> owned(DirectorConfig config) {
         List<ArpActor.Announcement> owned = new ArrayList<>();
         for (DirectorConfig.OwnedAddress o : config.ownedAddresses()) {
-            if (o.address() instanceof Inet4Address) {
-                owned.add(new ArpActor.Announcement(config.interfaceIndex(o.interfaceName()), ipv4(o.address())));
-            }
+            owned.add(announcement(config.interfaceIndex(o.interfaceName()), o.address()));
         }
         return owned;
+    }
+
+    /** An address of either family on a port, in the hot-path convention. */
+    static ArpActor.Announcement announcement(int port, InetAddress a) {
+        DirectorConfig.IpPrefix address = new DirectorConfig.IpPrefix(a, a.getAddress().length * 8);
+        return new ArpActor.Announcement(port, address.af(), address.hi(), address.lo());
     }
 
     static int ipv4(InetAddress a) {

@@ -179,12 +179,14 @@ class NeighbourTableTest {
     }
 
     @Test
-    void ipv6AndBadPortRequestsAreDroppedAndCounted() {
-        table.resolutionNeeded(6, 1, 2, 0);
+    void addressesNoNeighbourHasAndBadPortRequestsAreDroppedAndCounted() {
+        table.resolutionNeeded(6, 0xFF02_0000_0000_0000L, 1, 0);
+        table.resolutionNeeded(6, 0, 0, 0);
+        table.resolutionNeeded(4, 0, 0, 0);
         table.resolutionNeeded(4, 0, RS, 5);
         table.tick(0, out);
         assertEquals(0, out.size());
-        assertEquals(2, table.requestsDropped());
+        assertEquals(4, table.requestsDropped());
     }
 
     @Test

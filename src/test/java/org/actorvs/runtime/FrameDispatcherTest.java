@@ -122,6 +122,37 @@ class FrameDispatcherTest {
         assertEquals(List.of(), deliveries);
     }
 
+    /** An ICMPv6 message of {@code type} from fd00:77::2 to fd00:77::100 with {@code hopLimit}, 24 bytes of body. */
+    private int icmpv6(int type, int hopLimit) {
+        long prefix = 0xFD00_0077_0000_0000L;
+        return new FrameBuilder().ethernet(DIRECTOR_MAC, PEER_MAC)
+                .ipv6(prefix, 2, prefix, 0x100, IpProtocol.ICMPV6, hopLimit).icmp(type, 0, 0).payload(new byte[16])
+                .build(frame, 0);
+    }
+
+    @Test
+    void neighbourSolicitationsAndAdvertisementsGoToTheArpSinkWithTheirPort() {
+        int length = icmpv6(135, 255);
+        dispatcher.onFrame(1, frame, 0, length, 1);
+        length = icmpv6(136, 255);
+        dispatcher.onFrame(2, frame, 0, length, 1);
+        dispatcher.flush();
+        assertEquals(List.of(1, 2), arp);
+        assertEquals(List.of(), deliveries);
+        assertEquals(2, dispatcher.arpFrames());
+    }
+
+    @Test
+    void neighbourDiscoveryWithAHopLimitBelow255AndOtherIcmpv6GoToTheShards() {
+        int length = icmpv6(135, 64);
+        dispatcher.onFrame(0, frame, 0, length, 1);
+        length = icmpv6(128, 255);
+        dispatcher.onFrame(0, frame, 0, length, 1);
+        dispatcher.flush();
+        assertEquals(List.of(), arp);
+        assertEquals(2, deliveries.stream().mapToInt(Delivery::frames).sum());
+    }
+
     @Test
     void vrrpAdvertsGoToTheControlSinkWithTheirPort() {
         int length = new FrameBuilder().ethernet(0x01005E000012L, PEER_MAC)
