@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutionException;
 import org.actorvs.conn.TcpStates;
 import org.actorvs.forward.Outcome;
 import org.actorvs.io.ArpResponder;
+import org.actorvs.io.NdpResponder;
 import org.actorvs.packet.DropReason;
 import org.actorvs.runtime.ArpActor;
 import org.actorvs.runtime.RateSource;
@@ -207,9 +208,14 @@ final class DirectorCollector implements MultiCollector {
             f.counter("actorvs_arp_frames", "ARP frames received, by what became of them.", s.count(r), "result",
                     ArpResponder.reasonName(r).replace('-', '_'));
         }
-        f.gauge("actorvs_arp_neighbours", "Entries in the neighbour table.", s.neighbours());
-        f.counter("actorvs_arp_probes_sent", "ARP requests sent to resolve next hops.", s.probesSent());
-        f.counter("actorvs_arp_resolutions_failed", "Next hops that did not answer ARP in time.",
+        for (int r = 0; r < NdpResponder.REASONS; r++) {
+            f.counter("actorvs_ndp_frames", "IPv6 neighbour solicitations and advertisements received, by what"
+                    + " became of them.", s.ndpReasons()[r], "result", NdpResponder.reasonName(r).replace('-', '_'));
+        }
+        f.gauge("actorvs_arp_neighbours", "Entries in the neighbour table (IPv4 and IPv6).", s.neighbours());
+        f.counter("actorvs_arp_probes_sent", "ARP requests and neighbour solicitations sent to resolve next hops.",
+                s.probesSent());
+        f.counter("actorvs_arp_resolutions_failed", "Next hops that did not answer ARP or neighbour discovery in time.",
                 s.resolutionsFailed());
     }
 

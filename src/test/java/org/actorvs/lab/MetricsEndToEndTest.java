@@ -60,8 +60,8 @@ class MetricsEndToEndTest {
             assertEquals(1, count(text, "jvm_memory_used_bytes\\{area=\"heap\"\\} \\S+"), "JVM metrics are served");
             // A live director resolves the real servers' MACs: the ARP figures the Grafana
             // dashboard (deploy/grafana) plots are there (offline replays have no ARP).
-            for (String arp : List.of("actorvs_arp_frames_total{", "actorvs_arp_neighbours ",
-                    "actorvs_arp_resolutions_failed_total ")) {
+            for (String arp : List.of("actorvs_arp_frames_total{", "actorvs_ndp_frames_total{",
+                    "actorvs_arp_neighbours ", "actorvs_arp_resolutions_failed_total ")) {
                 assertEquals(true, text.contains("\n" + arp), arp + " is served:\n" + text);
             }
         }
