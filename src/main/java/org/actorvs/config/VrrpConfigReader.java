@@ -31,7 +31,7 @@ final class VrrpConfigReader {
             return Optional.empty();
         }
         Section s = parent.section(KEY, "interface", "virtual-router-id", "priority", "advert-interval", "version",
-                "preempt", "preempt-delay", "authentication", "virtual-addresses", "sync-daemons");
+                "preempt", "preempt-delay", "authentication", "virtual-addresses", "excluded-addresses", "sync-daemons");
         String itf = DirectorConfigLoader.knownInterface(s, "interface", byName);
         Optional<DirectorConfig.IpPrefix> primary = byName.get(itf).ipv4();
         if (primary.isEmpty()) {
@@ -49,6 +49,7 @@ final class VrrpConfigReader {
         }
         Optional<String> password = password(s, version);
         List<OwnedAddress> moving = addresses(s, byName, owned);
+        List<OwnedAddress> excluded = excluded(s, byName, owned, moving);
         int[] vips = new int[moving.size()];
         for (int i = 0; i < vips.length; i++) {
             vips[i] = (int) new DirectorConfig.IpPrefix(moving.get(i).address(), 32).lo();
@@ -59,7 +60,7 @@ final class VrrpConfigReader {
         if (password.isPresent()) {
             router = router.withPassword(password.get());
         }
-        return Optional.of(new VrrpSettings(itf, router, moving, both));
+        return Optional.of(new VrrpSettings(itf, router, moving, excluded, both));
     }
 
     /** advert_int: whole seconds in VRRPv2's 8-bit field, centiseconds in v3's 12-bit one. */
@@ -94,23 +95,40 @@ final class VrrpConfigReader {
 
     private static List<OwnedAddress> addresses(Section s, Map<String, Interface> byName, List<OwnedAddress> owned)
             throws ConfigError {
+        List<OwnedAddress> out = moving(s, "virtual-addresses", 4, byName, owned, List.of());
+        if (out.isEmpty() || out.size() > 255) {
+            throw s.error("virtual-addresses", "expected 1..255 IPv4 addresses { address, dev }, the addresses the"
+                    + " master holds (one advert lists them all)");
+        }
+        return out;
+    }
+
+    /**
+     * keepalived's virtual_ipaddress_excluded: addresses that move with mastership like the
+     * virtual addresses but are not listed in the advert — the way to move IPv6 addresses (an
+     * IPv6 VIP, an IPv6 gateway for the real servers) with an IPv4 virtual router, announced with
+     * unsolicited neighbour advertisements. Optional.
+     */
+    private static List<OwnedAddress> excluded(Section s, Map<String, Interface> byName, List<OwnedAddress> owned,
+            List<OwnedAddress> advertised) throws ConfigError {
+        return s.has("excluded-addresses") ? moving(s, "excluded-addresses", 0, byName, owned, advertised) : List.of();
+    }
+
+    /** The list {@code key} of { address, dev } of family {@code af} (0: either), none twice, none always owned. */
+    private static List<OwnedAddress> moving(Section s, String key, int af, Map<String, Interface> byName,
+            List<OwnedAddress> owned, List<OwnedAddress> others) throws ConfigError {
         List<OwnedAddress> out = new ArrayList<>();
-        for (Section v : s.sections("virtual-addresses", "address", "dev")) {
-            InetAddress a = DirectorConfigLoader.address(v, "address", 4);
+        for (Section v : s.sections(key, "address", "dev")) {
+            InetAddress a = DirectorConfigLoader.address(v, "address", af);
             String dev = DirectorConfigLoader.knownInterface(v, "dev", byName);
-            OwnedAddress moving = new OwnedAddress(a, dev);
-            if (out.stream().anyMatch(o -> o.address().equals(a))) {
+            if (out.stream().anyMatch(o -> o.address().equals(a)) || others.stream().anyMatch(o -> o.address().equals(a))) {
                 throw v.error("address", a.getHostAddress() + " is given twice");
             }
             if (owned.stream().anyMatch(o -> o.address().equals(a))) {
                 throw v.error("address", a.getHostAddress() + " is also in owned-addresses: an address either"
                         + " moves with mastership or is always owned");
             }
-            out.add(moving);
-        }
-        if (out.isEmpty() || out.size() > 255) {
-            throw s.error("virtual-addresses", "expected 1..255 IPv4 addresses { address, dev }, the addresses the"
-                    + " master holds (one advert lists them all)");
+            out.add(new OwnedAddress(a, dev));
         }
         return out;
     }

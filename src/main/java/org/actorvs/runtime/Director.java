@@ -126,15 +126,18 @@ public final class Director implements AutoCloseable {
      * VIPs, and for NAT the real servers' gateway), the backup gives them up.
      *
      * @param port      the port the adverts go out on
-     * @param addresses every address of {@code config}'s advert with the port it is announced on
-     *                  (a NAT gateway lives on the back LAN, the VRRP port may be the front one)
+     * @param addresses every address of {@code config}'s advert, in its order, with the port it is
+     *                  announced on (a NAT gateway lives on the back LAN, the VRRP port may be the front
+     *                  one); then any it does not list (keepalived's virtual_ipaddress_excluded)
      * @param sync      which sync daemons each role runs
      */
     public record Vrrp(VrrpConfig config, int port, List<ArpActor.Announcement> addresses, SyncRoles sync) {
         public Vrrp {
             addresses = List.copyOf(addresses);
             int[] vips = config.vips();
-            if (addresses.size() != vips.length) {
+            // The advert's addresses first, in its order; then those it does not list
+            // (virtual_ipaddress_excluded), which move all the same.
+            if (addresses.size() < vips.length) {
                 throw new IllegalArgumentException(addresses.size() + " announced addresses for " + vips.length
                         + " in the advert");
             }

@@ -178,6 +178,9 @@ public final class Main {
         for (DirectorConfig.OwnedAddress a : v.virtualAddresses()) {
             moving.add(announcement(config.interfaceIndex(a.interfaceName()), a.address()));
         }
+        for (DirectorConfig.OwnedAddress a : v.excludedAddresses()) {
+            moving.add(announcement(config.interfaceIndex(a.interfaceName()), a.address()));
+        }
         SyncConfig sync = config.sync();
         return new Director.Vrrp(v.router(), config.interfaceIndex(v.interfaceName()), moving,
                 new SyncRoles(sync.settings(), sync.master(), sync.backup(), v.syncBoth()));

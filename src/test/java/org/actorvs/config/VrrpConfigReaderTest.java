@@ -50,6 +50,27 @@ class VrrpConfigReaderTest {
     }
 
     @Test
+    void excludedAddressesMoveWithMastershipButStayOutOfTheAdvert() throws ConfigError {
+        VrrpSettings v = parse("vrrp { interface = eth0, virtual-router-id = 51, " + ADDRESSES
+                + ", excluded-addresses = [ { address = \"fd00:77::100\", dev = eth0 },"
+                + " { address = \"10.77.0.101\", dev = eth0 } ] }").vrrp().orElseThrow();
+        assertEquals(List.of(new OwnedAddress(AddressText.parse("fd00:77::100"), "eth0"),
+                new OwnedAddress(AddressText.parse("10.77.0.101"), "eth0")), v.excludedAddresses());
+        assertEquals(2, v.router().vips().length, "the advert lists the virtual addresses only");
+    }
+
+    @Test
+    void anExcludedAddressThatIsAlsoVirtualOrOwnedIsRefused() {
+        assertTrue(refused("vrrp { interface = eth0, virtual-router-id = 51, " + ADDRESSES
+                + ", excluded-addresses = [ { address = \"10.77.0.100\", dev = eth0 } ] }")
+                .getMessage().contains("given twice"));
+        assertTrue(refused("owned-addresses = [ { address = \"fd00:77::100\", dev = eth0 } ]\n"
+                + "vrrp { interface = eth0, virtual-router-id = 51, " + ADDRESSES
+                + ", excluded-addresses = [ { address = \"fd00:77::100\", dev = eth0 } ] }")
+                .getMessage().contains("owned-addresses"));
+    }
+
+    @Test
     void versionThreeTakesCentisecondIntervalsAndEveryOtherKey() throws ConfigError {
         VrrpSettings v = parse("vrrp { interface = eth0, virtual-router-id = 7, priority = 150, version = 3,"
                 + " advert-interval = 100ms, preempt = on, preempt-delay = 2s, sync-daemons = both, " + ADDRESSES + " }")

@@ -50,4 +50,20 @@ class MainNeighboursTest {
         assertEquals(List.of(new ArpActor.Announcement(0, 0x0A4D_0064), new ArpActor.Announcement(1, 6, BACK_HI, 0xFE)),
                 Main.owned(config()));
     }
+
+    @Test
+    void excludedVrrpAddressesMoveAfterTheAdvertisedOnesWithTheirFamily() throws Exception {
+        DirectorConfig config = DirectorConfigLoader.parse(String.join("\n",
+                "actorvs {",
+                "  node-name = d1",
+                "  interfaces = [ { name = eth0, ipv4 = \"10.77.0.11/24\", ipv6 = \"fd00:77::11/64\" } ]",
+                "  vrrp {",
+                "    interface = eth0, virtual-router-id = 51",
+                "    virtual-addresses = [ { address = \"10.77.0.100\", dev = eth0 } ]",
+                "    excluded-addresses = [ { address = \"fd00:77::100\", dev = eth0 } ]",
+                "  }",
+                "}", ""), "test.conf");
+        assertEquals(List.of(new ArpActor.Announcement(0, 0x0A4D_0064),
+                new ArpActor.Announcement(0, 6, 0xFD00_0077_0000_0000L, 0x100)), Main.vrrp(config).addresses());
+    }
 }
