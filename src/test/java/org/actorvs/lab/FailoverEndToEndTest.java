@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
@@ -33,6 +36,7 @@ class FailoverEndToEndTest {
     private static final int CONNECTIONS = 200;
     /** Connections opened through d2 while d1 is down (failback). */
     private static final int OPENED_WHILE_DOWN = 50;
+    private static final int IPV6_CONNECTIONS = 100;
     /** The client keeps one request in flight per connection and sends the next this long after a reply. */
     private static final double REQUEST_PERIOD_SECONDS = 0.1;
     /** After a role change the connections must carry on this long. */
@@ -130,6 +134,60 @@ class FailoverEndToEndTest {
         assertEquals(mac("d1", "eth1"), neighbour("r1", "10.78.0.254"));
     }
 
+    @Test
+    void ipv6ConnectionsSurviveTheKillWithTheVipMovedByUnsolicitedNeighbourAdvertisements() throws Exception {
+        lab = NatLab.up("avtv", 2);
+        LabProcess d1 = start("d1", ipv6Pair("d1"));
+        awaitRole(d1, "MASTER");
+        LabProcess d2 = start("d2", ipv6Pair("d2"));
+        awaitRole(d2, "BACKUP");
+        KeepAliveClients a = KeepAliveClients.open("a6", lab, lab.namespace("c1"), IPV6_CONNECTIONS, "fd00:77::100",
+                REQUEST_PERIOD_SECONDS, 30);
+        clients.add(a);
+        awaitTable("d2", IPV6_CONNECTIONS);
+
+        a.mark();
+        LocalTime killed = LocalTime.now();
+        d1.kill();
+        awaitRoleAfter(d2, "MASTER", killed);
+        LabProcess.sleep(TimeUnit.SECONDS.toMillis(AFTER_CHANGE_SECONDS));
+        List<KeepAliveClients.Result> results = a.stop();
+        System.out.printf("IPv6 failover: d2 master %s after the kill; %s%n", roleAfter(d2, "MASTER", killed),
+                summary(results));
+        assertCarriedOn(results, IPV6_CONNECTIONS, d2);
+        // d2's unsolicited neighbour advertisements moved the client's and the real servers' caches.
+        assertEquals(mac("d2", "eth0"), neighbour("c1", "fd00:77::100"));
+        assertEquals(mac("d2", "eth1"), neighbour("r1", "fd00:78::fe"));
+    }
+
+    /**
+     * The pair example of {@code host} with IPv6 on both LANs, an IPv6 NAT service in place of the
+     * IPv4 one, and the IPv6 VIP and gateway moving with mastership as excluded addresses
+     * (keepalived's virtual_ipaddress_excluded: the IPv4 advert does not list them).
+     */
+    private Path ipv6Pair(String host) throws IOException {
+        String d = host.substring(1);
+        Path rules = Files.writeString(lab.work().resolve("v6.rules"), String.join("\n",
+                "-A -t [fd00:77::100]:80 -s rr",
+                "-a -t [fd00:77::100]:80 -r [fd00:78::21]:80 -m -w 1",
+                "-a -t [fd00:77::100]:80 -r [fd00:78::22]:80 -m -w 1",
+                "-a -t [fd00:77::100]:80 -r [fd00:78::23]:80 -m -w 1", ""));
+        String conf = Files.readString(LabHost.repository().resolve("conf/examples/nat-pair-" + host + ".conf"),
+                StandardCharsets.UTF_8);
+        String edited = conf
+                .replace("ipv4 = \"10.77.0.1" + d + "/24\" }", "ipv4 = \"10.77.0.1" + d + "/24\", ipv6 = \"fd00:77::1" + d + "/64\" }")
+                .replace("ipv4 = \"10.78.0." + d + "/24\" }", "ipv4 = \"10.78.0." + d + "/24\", ipv6 = \"fd00:78::" + d + "/64\" }")
+                .replace("    sync-daemons = both\n", "    sync-daemons = both\n    excluded-addresses = [\n"
+                        + "      { address = \"fd00:77::100\", dev = eth0 }\n      { address = \"fd00:78::fe\", dev = eth1 }\n    ]\n")
+                .replace("rules-file = \"lab-nat.rules\"", "rules-file = \"" + rules + "\"")
+                .replace("key-file = \"lab-pair-bulk.key\"", "key-file = \""
+                        + LabHost.repository().resolve("conf/examples/lab-pair-bulk.key") + "\"");
+        assertTrue(edited.contains("fd00:77::1" + d) && edited.contains("fd00:78::" + d + "/64")
+                && edited.contains("excluded-addresses") && edited.contains(rules.toString()),
+                "the example changed shape:\n" + edited);
+        return Files.writeString(lab.work().resolve("nat-pair6-" + host + ".conf"), edited);
+    }
+
     private record Pair(LabProcess d1, LabProcess d2, KeepAliveClients clients, long synced) {
     }
 
@@ -187,8 +245,11 @@ class FailoverEndToEndTest {
     }
 
     private LabProcess start(String host) {
-        LabProcess p = LabProcess.director(lab.namespace(host),
-                LabHost.repository().resolve("conf/examples/nat-pair-" + host + ".conf"));
+        return start(host, LabHost.repository().resolve("conf/examples/nat-pair-" + host + ".conf"));
+    }
+
+    private LabProcess start(String host, Path config) {
+        LabProcess p = LabProcess.director(lab.namespace(host), config);
         processes.add(p);
         return p;
     }
