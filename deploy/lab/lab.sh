@@ -60,6 +60,15 @@ NAT_GW6=fd00:78::fe
 
 ns() { echo "${name}$1"; }
 inns() { local n=$1; shift; ip netns exec "$(ns "$n")" "$@"; }
+# IPv6 rides along where the kernel has it: one booted with ipv6.disable=1 has no
+# /proc/sys/net/ipv6, and the IPv4 lab is then built as before (the IPv6 tests say why they
+# cannot run). A host whose defaults switch IPv6 off does not switch it off in the lab.
+inns6() {
+  local n=$1; shift
+  [ -d /proc/sys/net/ipv6 ] || return 0
+  inns "$n" sysctl -qw net.ipv6.conf.all.disable_ipv6=0 net.ipv6.conf.default.disable_ipv6=0
+  inns "$n" "$@"
+}
 
 require_root() {
   [ "$(id -u)" -eq 0 ] || { echo "lab.sh: needs root (network namespaces)" >&2; exit 1; }
@@ -89,7 +98,7 @@ new_host() {
 
 start_nginx() {
   local rs=$1 label=$2 listen6=
-  [ "$topology" = nat ] && listen6="listen [::]:80 reuseport;"
+  [ "$topology" = nat ] && [ -d /proc/sys/net/ipv6 ] && listen6="listen [::]:80 reuseport;"
   local dir=$state/nginx-$rs
   mkdir -p "$dir/www" "$dir/tmp"
   printf '%s\n' "$label" >"$dir/www/name"
@@ -150,7 +159,7 @@ up_common() {
     inns sw ip link add brb type bridge
     inns sw ip link set brb up
     # nodad: the addresses are usable at once, not after duplicate address detection.
-    inns c1 ip -6 addr add "$CLIENT6/64" dev eth0 nodad
+    inns6 c1 ip -6 addr add "$CLIENT6/64" dev eth0 nodad
   fi
 
   for d in $(seq 1 "$directors"); do
@@ -166,9 +175,9 @@ up_common() {
       inns "d$d" ip addr add "$BACK_NET.$d/24" dev eth1
       # As for IPv4: the kernel keeps its own addresses (the director's neighbour solicitations
       # come from them) but neither owns the VIP or the gateway nor forwards.
-      inns "d$d" sysctl -qw net.ipv6.conf.all.forwarding=0
-      inns "d$d" ip -6 addr add "$FRONT_NET6:1$d/64" dev eth0 nodad
-      inns "d$d" ip -6 addr add "$BACK_NET6:$d/64" dev eth1 nodad
+      inns6 "d$d" sysctl -qw net.ipv6.conf.all.forwarding=0
+      inns6 "d$d" ip -6 addr add "$FRONT_NET6:1$d/64" dev eth0 nodad
+      inns6 "d$d" ip -6 addr add "$BACK_NET6:$d/64" dev eth1 nodad
     fi
   done
 
@@ -178,8 +187,8 @@ up_common() {
       plug "r$r" eth0 "r${r}p" brb
       inns "r$r" ip addr add "$BACK_NET.2$r/24" dev eth0
       inns "r$r" ip route add default via "$NAT_GW"
-      inns "r$r" ip -6 addr add "$BACK_NET6:2$r/64" dev eth0 nodad
-      inns "r$r" ip -6 route add default via "$NAT_GW6" dev eth0
+      inns6 "r$r" ip -6 addr add "$BACK_NET6:2$r/64" dev eth0 nodad
+      inns6 "r$r" ip -6 route add default via "$NAT_GW6" dev eth0
     else
       plug "r$r" eth0 "r${r}p" brf
       inns "r$r" ip addr add "$FRONT_NET.2$r/24" dev eth0

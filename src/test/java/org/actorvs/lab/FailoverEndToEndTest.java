@@ -136,6 +136,7 @@ class FailoverEndToEndTest {
 
     @Test
     void ipv6ConnectionsSurviveTheKillWithTheVipMovedByUnsolicitedNeighbourAdvertisements() throws Exception {
+        LabHost.requireIpv6();
         lab = NatLab.up("avtv", 2);
         LabProcess d1 = start("d1", ipv6Pair("d1"));
         awaitRole(d1, "MASTER");

@@ -36,6 +36,14 @@ public final class LabHost {
         }
     }
 
+    /** Skips (or, under CI, fails) unless the kernel has IPv6 (lab.sh then builds the NAT lab with it). */
+    public static void requireIpv6() {
+        requireNamespaces();
+        if (!Files.isDirectory(Path.of("/proc/sys/net/ipv6"))) {
+            unavailable("this kernel has no IPv6 (booted with ipv6.disable=1?): the lab is IPv4 only");
+        }
+    }
+
     /** Skips (or, under CI, fails) unless the program at {@code path} is installed. */
     public static void requireTool(String path) {
         if (!Files.isExecutable(Path.of(path))) {

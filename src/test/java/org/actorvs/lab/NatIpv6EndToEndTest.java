@@ -43,6 +43,7 @@ class NatIpv6EndToEndTest {
 
     @Test
     void anIpv6NatServiceAnswersTheClientFromAllThreeRealServersResolvedByNeighbourDiscovery() throws IOException {
+        LabHost.requireIpv6();
         try (NatLab lab = NatLab.up("avt6")) {
             Path rules = Files.writeString(lab.work().resolve("v6.rules"), RULES);
             Path config = Files.writeString(lab.work().resolve("v6.conf"), CONFIG.formatted(rules));
