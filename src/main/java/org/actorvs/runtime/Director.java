@@ -422,10 +422,11 @@ public final class Director implements AutoCloseable {
     }
 
     /**
-     * sync.bulk at start, in one call: serve the table when {@code listen} is set, pull a peer's
-     * when {@code peers} are, then join the VRRP instance ({@link #joinVrrp()}), whatever the pull's
-     * outcome: preemption waits for the table. Call it after the services are applied, so pulled connections find
-     * their destinations.
+     * sync.bulk at start, in one call: serve the table when {@code listen} is set; when
+     * {@code peers} are, start the backup daemon (as a router starting in BACKUP would) and pull
+     * a peer's table once it listens; then join the VRRP instance ({@link #joinVrrp()}), whatever
+     * the pull's outcome: preemption waits for the table. Call it after the services are applied,
+     * so pulled connections find their destinations.
      */
     public CompletionStage<BulkResult> startBulk(BulkConfig config, int threshold) throws IOException {
         if (config.listen().isPresent()) {
