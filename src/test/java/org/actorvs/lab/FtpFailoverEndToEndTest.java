@@ -142,13 +142,7 @@ class FtpFailoverEndToEndTest {
     }
 
     private LabProcess start(String host) throws IOException {
-        Path rules = Files.writeString(ftp.work().resolve("ftp-" + host + ".rules"), FtpServers.RULES);
-        String conf = Files.readString(LabHost.repository().resolve("conf/examples/nat-pair-" + host + ".conf"),
-                StandardCharsets.UTF_8).replace("rules-file = \"lab-nat.rules\"", "rules-file = \"" + rules + "\"")
-                .replace("key-file = \"lab-pair-bulk.key\"", "key-file = \""
-                        + LabHost.repository().resolve("conf/examples/lab-pair-bulk.key") + "\"");
-        LabProcess p = LabProcess.director(lab.namespace(host),
-                Files.writeString(ftp.work().resolve("nat-pair-" + host + ".conf"), conf));
+        LabProcess p = LabProcess.director(lab.namespace(host), lab.pairConfig(host, FtpServers.RULES, c -> c));
         directors.add(p);
         return p;
     }

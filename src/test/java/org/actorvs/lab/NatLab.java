@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 /**
@@ -71,6 +72,24 @@ public final class NatLab implements AutoCloseable {
         int end = conf.lastIndexOf('}');
         conf = conf.substring(0, end) + extra + (extra.isEmpty() ? "" : "\n") + "}\n";
         return Files.writeString(work.resolve(fileName + ".conf"), conf);
+    }
+
+    /**
+     * The pair example of {@code host} (conf/examples/nat-pair-d1.conf or -d2.conf) with these
+     * ipvsadm rules instead of lab-nat.rules, its bulk key found from the scratch folder, and
+     * {@code edit} applied to the rest of its text; written to the scratch folder.
+     */
+    public Path pairConfig(String host, String rules, UnaryOperator<String> edit) throws IOException {
+        Path rulesFile = Files.writeString(work.resolve("pair-" + host + ".rules"), rules);
+        String conf = Files.readString(LabHost.repository().resolve("conf/examples/nat-pair-" + host + ".conf"),
+                StandardCharsets.UTF_8)
+                .replace("rules-file = \"lab-nat.rules\"", "rules-file = \"" + rulesFile + "\"")
+                .replace("key-file = \"lab-pair-bulk.key\"", "key-file = \""
+                        + LabHost.repository().resolve("conf/examples/lab-pair-bulk.key") + "\"");
+        if (!conf.contains(rulesFile.toString()) || conf.contains("\"lab-pair-bulk.key\"")) {
+            throw new AssertionError("conf/examples/nat-pair-" + host + ".conf changed shape:\n" + conf);
+        }
+        return Files.writeString(work.resolve("nat-pair-" + host + ".conf"), edit.apply(conf));
     }
 
     /** A virtual service on the VIP's port 80 over the three real servers with these weights. */
